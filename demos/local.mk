@@ -1,0 +1,1 @@
+# demos/local.mk

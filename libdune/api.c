@@ -1,0 +1,113 @@
+/* api.c — the public entry points: enter, escape, and what is known. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "dune_int.h"
+
+/* Per thread: inside dune or not.  A forked child starts outside. */
+static __thread bool inside;
+static __thread pid_t inside_pid;
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+static void child_after_fork(void)
+{
+	inside = false;
+}
+
+static void install_atfork(void)
+{
+	pthread_atfork(NULL, NULL, child_after_fork);
+}
+
+/* DUNE_BACKEND=kvm forces KVM even where the CPU does not advertise
+ * hardware virtualization (a software KVM); anything else is refused. */
+static int backend_allowed(void)
+{
+	const char *b = getenv("DUNE_BACKEND");
+	if (b && *b && strcmp(b, "kvm") != 0)
+		return -ENOTSUP;
+	if (b && strcmp(b, "kvm") == 0)
+		return 0;
+	int hw = arch_cpu_has_hwvirt();
+	return hw > 0 ? 0 : -ENOTSUP;
+}
+
+DUNE_API int dune_enter(void)
+{
+	struct dune_vm *vm;
+	struct dune_vcpu *v;
+	long r;
+	if (inside && inside_pid == getpid())
+		return 0;
+	pthread_once(&atfork_once, install_atfork);
+	r = backend_allowed();
+	if (r < 0)
+		return (int)r;
+	r = vm_get(&vm);
+	if (r < 0)
+		return (int)r;
+	r = vcpu_get(vm, &v);
+	if (r < 0)
+		return (int)r;
+	inside = true;
+	inside_pid = vm->pid;
+	r = arch_enter_switch(v, (char *)v->stack + v->stack_size, loop_run);
+	/* Here either inside the guest (0) or back on the host (-errno). */
+	if (r < 0)
+		inside = false;
+	return (int)r;
+}
+
+DUNE_API int dune_escape(void)
+{
+	if (!inside)
+		return 0;
+	arch_hypercall_escape();
+	inside = false;
+	return 0;
+}
+
+DUNE_API bool dune_active(void)
+{
+	return inside;
+}
+
+DUNE_API int dune_nop(void)
+{
+	if (!inside)
+		return -EPERM;
+	return (int)arch_hypercall_nop();
+}
+
+DUNE_API const char *dune_backend(void)
+{
+	static char name[32];
+	if (!name[0]) {
+		strcpy(name, "kvm-");
+		strcat(name, arch_name);
+	}
+	return name;
+}
+
+DUNE_API int dune_stats(struct dune_stats *out)
+{
+	struct dune_vm *vm = vm_current();
+	if (!out)
+		return -EFAULT;
+	if (vm && vm->pid == getpid())
+		*out = vm->stats;
+	else
+		memset(out, 0, sizeof(*out));
+	return 0;
+}
+
+DUNE_API const char *dune_exit_reason_name(int reason)
+{
+	static const char *const names[DUNE_EXIT_REASONS] = {
+		"syscall", "fault", "escape", "exception",
+		"interrupt", "host-fault", "nop", "other",
+	};
+	return reason >= 0 && reason < DUNE_EXIT_REASONS ? names[reason] : "?";
+}

@@ -1,0 +1,127 @@
+/* arch.h — the contract every architecture backend implements.
+ *
+ * Generic code (the files in libdune/) owns the VM's life cycle, memory slots, the
+ * mirror of host mappings and system-call forwarding.  A backend owns the
+ * CPU: guest register state, the guest page-table format, how a guest
+ * exception or system call reaches the host, and how a register file is
+ * loaded onto the host CPU.  The build picks one backend folder
+ * (arch/<cpu>/); its <arch/cpu.h> defines struct arch_vm, struct arch_vcpu
+ * and the ARCH_* constants used below.  All functions return 0 or -errno
+ * unless stated otherwise.
+ */
+#ifndef DUNE_ARCH_H
+#define DUNE_ARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct dune_vm;
+struct dune_vcpu;
+
+/* What made the guest stop, decoded by the backend. */
+enum exit_kind {
+	EXIT_SYSCALL,		/* forward arch_syscall_args() to the host */
+	EXIT_PAGE_FAULT,	/* exit.addr, exit.access (DUNE_ACCESS_*) */
+	EXIT_ESCAPE,		/* the guest asked to continue on the host */
+	EXIT_NOP,		/* a bare round trip */
+	EXIT_EXCEPTION,		/* another exception: replay it natively */
+	EXIT_INTERRUPTED,	/* KVM_RUN returned EINTR/EAGAIN */
+	EXIT_HOST_FAULT,	/* KVM_RUN returned EFAULT: host memory moved */
+	EXIT_BROKEN,		/* KVM cannot go on (exit.error holds -errno) */
+};
+
+#define ACCESS_READ  1u
+#define ACCESS_WRITE 2u
+#define ACCESS_EXEC  4u
+
+struct exit_info {
+	enum exit_kind kind;
+	uintptr_t addr;		/* faulting address */
+	unsigned access;	/* ACCESS_* of the fault */
+	int vector;		/* arch exception number, for the trace */
+	int error;		/* -errno for EXIT_BROKEN */
+};
+
+/* Short backend name without the "kvm-" prefix, e.g. "x86_64". */
+extern const char arch_name[];
+
+/* Whether the host CPU advertises hardware virtualization (vmx/svm, vz,
+ * lvz).  Returns 1, 0, or -errno when it cannot tell. */
+int arch_cpu_has_hwvirt(void);
+
+/* After KVM_CREATE_VM: query limits (guest physical bits) and build the
+ * guest system tables and the page-table root.  arch_vm_destroy undoes it. */
+int arch_vm_init(struct dune_vm *vm);
+void arch_vm_destroy(struct dune_vm *vm);
+
+/* After KVM_CREATE_VCPU and the kvm_run mmap: set CPUID, control state,
+ * system registers, timers.  arch_vcpu_destroy undoes it. */
+int arch_vcpu_init(struct dune_vcpu *v);
+void arch_vcpu_destroy(struct dune_vcpu *v);
+
+/* Capture the caller of dune_enter (the registers a callee must preserve,
+ * the return address, stack pointer, thread pointer, FPU state) into v and
+ * call loop(v) on stack_top.  Returns only when the host later resumes the
+ * captured state with arch_resume_host(); the value returned is the one
+ * set with arch_set_return(). */
+long arch_enter_switch(struct dune_vcpu *v, void *stack_top,
+		       void (*loop)(struct dune_vcpu *v));
+
+/* Load the captured (or the guest's latest) register file into the vCPU. */
+int arch_vcpu_load(struct dune_vcpu *v);
+
+/* Run the vCPU until an exit the generic code must see; decode it. */
+void arch_vcpu_run(struct dune_vcpu *v, struct exit_info *exit);
+
+/* Fetch the guest's complete state from the vCPU (registers, FPU, thread
+ * pointer) so that arch_resume_host can continue it natively. */
+int arch_vcpu_save(struct dune_vcpu *v);
+
+/* Set the value the resumed code sees returned (dune_enter, dune_escape). */
+void arch_set_return(struct dune_vcpu *v, long value);
+
+/* Make the host CPU continue the saved state.  Does not return. */
+__attribute__((noreturn)) void arch_resume_host(struct dune_vcpu *v);
+
+/* The guest's system call: number and six arguments. */
+void arch_syscall_args(struct dune_vcpu *v, long *nr, long args[6]);
+
+/* Complete the system call with ret; flush the guest TLB first when
+ * flush is true.  The guest continues after its syscall instruction. */
+void arch_syscall_return(struct dune_vcpu *v, long ret, bool flush);
+
+/* Continue the guest at the instruction that faulted (after a resolved
+ * fault), flushing the guest TLB first when flush is true. */
+void arch_fault_return(struct dune_vcpu *v, bool flush);
+
+/* Continue after an EXIT_NOP. */
+void arch_nop_return(struct dune_vcpu *v);
+
+/* Architecture system calls that touch guest CPU state (x86 arch_prctl).
+ * Returns true and sets *ret when it handled nr itself. */
+bool arch_syscall_special(struct dune_vcpu *v, long nr, const long args[6],
+			  long *ret);
+
+/* Run a process- or thread-creating system call (clone family) so that the
+ * child continues the guest's code natively, outside dune, with the
+ * guest's registers (child_sp replaces the stack pointer when non-zero;
+ * the child's copy of the registers is placed below it when the child
+ * shares memory).  Returns the parent's result. */
+long arch_clone_syscall(struct dune_vcpu *v, long nr, const long args[6],
+			uintptr_t child_sp, bool shares_vm);
+
+/* Guest page tables.  va is the guest virtual (= host virtual) address,
+ * gpa where it lives in guest physical space.  prot is PROT_* bits. */
+int arch_pt_map(struct dune_vm *vm, uintptr_t va, uint64_t gpa, int prot);
+void arch_pt_unmap(struct dune_vm *vm, uintptr_t start, uintptr_t end);
+
+/* The host's system call instruction: returns the raw result (-errno on
+ * failure) and leaves errno alone, which belongs to the guest's code. */
+long arch_syscall6(long nr, const long args[6]);
+
+/* Guest code that requests an exit: dune_escape() and dune_nop() inside. */
+long arch_hypercall_escape(void);
+long arch_hypercall_nop(void);
+
+#endif

@@ -1,0 +1,15 @@
+# libdune/local.mk — the generic library and its public header.  Everything
+# is built once into a convenience library, which the installed library
+# wraps and the unit tests link directly (they reach hidden symbols).
+noinst_LTLIBRARIES = libdune/libdune_core.la
+libdune_libdune_core_la_SOURCES = \
+	libdune/api.c libdune/vm.c libdune/loop.c libdune/syscall.c \
+	libdune/mirror.c libdune/vmas.c libdune/slots.c libdune/ptpool.c \
+	libdune/debug.c libdune/dune_int.h libdune/arch.h
+
+lib_LTLIBRARIES += libdune/libdune.la
+libdune_libdune_la_SOURCES =
+libdune_libdune_la_LDFLAGS = -version-info 0:0:0 -no-undefined
+libdune_libdune_la_LIBADD = libdune/libdune_core.la -lpthread
+dunedir = $(includedir)/dune
+dune_HEADERS = libdune/include/dune/dune.h
