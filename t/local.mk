@@ -1,14 +1,38 @@
-# t/local.mk — TAP tests, one program per behaviour.
+# t/local.mk — TAP tests, one program per behaviour.  The dune tests skip
+# where the host lacks hardware virtualization; t/vm-suite.sh runs them
+# inside a QEMU VM that has it (at 48 and 39 guest physical bits).
 LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
 TEST_EXTENSIONS = .sh
 SH_LOG_DRIVER = $(LOG_DRIVER)
 
-dune_tests = t/enter-escape
-check_PROGRAMS += $(dune_tests) t/x86-vmx-check
-TESTS += $(dune_tests) t/x86-vmx-check
+dune_tests = t/enter-escape t/syscalls t/memory t/time t/simd t/tls \
+	t/fork t/exec t/cycles t/signals
+unit_tests = t/x86-vmx-check
+check_PROGRAMS += $(dune_tests) $(unit_tests)
+TESTS += $(dune_tests) $(unit_tests)
 
-t_LDADD = libdune/libdune.la
-t_enter_escape_LDADD = $(t_LDADD)
-t_enter_escape_LDFLAGS = -no-install
+# Link the uninstalled library without libtool wrapper scripts, so the
+# binaries also run read-only inside the VM.
+t_dune_ldadd = libdune/libdune.la
+t_enter_escape_LDADD = $(t_dune_ldadd)
+t_syscalls_LDADD = $(t_dune_ldadd)
+t_memory_LDADD = $(t_dune_ldadd)
+t_time_LDADD = $(t_dune_ldadd)
+t_simd_LDADD = $(t_dune_ldadd) -lm
+t_tls_LDADD = $(t_dune_ldadd)
+t_fork_LDADD = $(t_dune_ldadd) -lpthread
+t_exec_LDADD = $(t_dune_ldadd)
+t_cycles_LDADD = $(t_dune_ldadd)
+t_signals_LDADD = $(t_dune_ldadd)
+AM_LDFLAGS = -no-install
 t_x86_vmx_check_LDADD = libdune/libdune_core.la -lpthread
 EXTRA_DIST += t/tap.h t/dune_test.h
+
+# The VM suite: the same dune tests under QEMU with hardware (emulated SVM)
+# virtualization, at 48 and 39 guest physical address bits.
+if HAVE_QEMU
+TESTS += t/vm-48.sh t/vm-39.sh
+endif
+AM_TESTS_ENVIRONMENT = DUNE_TESTS='$(dune_tests)' top_srcdir='$(top_srcdir)'; \
+	export DUNE_TESTS top_srcdir;
+EXTRA_DIST += t/vm-suite.sh t/vm-48.sh t/vm-39.sh

@@ -73,8 +73,7 @@ END(x86_enter_switch)
 
 /* void x86_resume(struct x86_state *s) — noreturn.
  * Loads the thread pointer (when S_SETFS asks), the XSAVE image, then every
- * general register, RSP, RFLAGS and RIP, through an IRET frame built inside
- * *s so nothing is written to the target stack (its red zone stays intact). */
+ * general register, RSP, RFLAGS and RIP (see x86_resume_regs). */
 FUNC(x86_resume)
 	mov	%rdi, %rbx
 	testq	$1, S_SETFS(%rbx)
@@ -96,20 +95,18 @@ FUNC(x86_resume)
 	jmp	x86_resume_regs
 END(x86_resume)
 
-/* x86_resume_regs: %rdi = struct x86_state; general registers only. */
+/* x86_resume_regs: %rdi = struct x86_state; general registers only.
+ * RFLAGS and RIP travel on the target stack, below its 128-byte red zone
+ * (dead space, as a signal frame would use it): POPFQ, then RET 128 pops
+ * RIP and lands RSP exactly on the target.  (IRETQ would avoid touching
+ * the stack, but QEMU's TCG makes its stack reads supervisor accesses,
+ * which SMAP forbids on user pages.) */
 FUNC(x86_resume_regs)
-	mov	R_RIP(%rdi), %rax
-	mov	%rax, S_IRET(%rdi)
-	xor	%eax, %eax
-	mov	%cs, %ax
-	mov	%rax, S_IRET+8(%rdi)
-	mov	R_RFLAGS(%rdi), %rax
-	mov	%rax, S_IRET+16(%rdi)
 	mov	R_RSP(%rdi), %rax
-	mov	%rax, S_IRET+24(%rdi)
-	xor	%eax, %eax
-	mov	%ss, %ax
-	mov	%rax, S_IRET+32(%rdi)
+	mov	R_RFLAGS(%rdi), %rcx
+	mov	%rcx, -144(%rax)
+	mov	R_RIP(%rdi), %rcx
+	mov	%rcx, -136(%rax)
 	mov	R_RAX(%rdi), %rax
 	mov	R_RBX(%rdi), %rbx
 	mov	R_RCX(%rdi), %rcx
@@ -124,9 +121,11 @@ FUNC(x86_resume_regs)
 	mov	R_R13(%rdi), %r13
 	mov	R_R14(%rdi), %r14
 	mov	R_R15(%rdi), %r15
-	lea	S_IRET(%rdi), %rsp
+	mov	R_RSP(%rdi), %rsp
+	lea	-144(%rsp), %rsp
 	mov	R_RDI(%rdi), %rdi
-	iretq
+	popfq
+	ret	$128
 END(x86_resume_regs)
 
 /* long x86_clone(long nr, const long args[6], struct x86_state *guest,

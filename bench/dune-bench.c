@@ -1,0 +1,81 @@
+/* dune-bench.c — costs of entering, escaping, a forwarded system call and
+ * a bare exit, against native getpid measured in the same run. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+#include <dune/dune.h>
+
+static double now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e9 + t.tv_nsec;
+}
+
+/* Median of 5 runs of n iterations each, in ns per iteration. */
+#define MEASURE(result, n, setup, body, teardown)                          \
+	do {                                                               \
+		double runs[5];                                            \
+		for (int r_ = 0; r_ < 5; r_++) {                           \
+			setup;                                             \
+			double t0_ = now_ns();                             \
+			for (long i_ = 0; i_ < (n); i_++) {                \
+				body;                                      \
+			}                                                  \
+			runs[r_] = (now_ns() - t0_) / (n);                 \
+			teardown;                                          \
+		}                                                          \
+		qsort(runs, 5, sizeof(double), cmp);                       \
+		(result) = runs[2];                                        \
+	} while (0)
+
+static int cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+int main(int argc, char **argv)
+{
+	long n = argc > 1 ? atol(argv[1]) : 20000;
+	double native, fwd, nop, enter_escape, enter, escape;
+	int r = dune_enter();
+	if (r < 0) {
+		fprintf(stderr, "dune-bench: dune_enter: %s (backend %s)\n",
+			strerror(-r), dune_backend());
+		return 77;
+	}
+	dune_escape();
+	MEASURE(native, n, , syscall(SYS_getpid), );
+	MEASURE(fwd, n, dune_enter(), syscall(SYS_getpid), dune_escape());
+	MEASURE(nop, n, dune_enter(), dune_nop(), dune_escape());
+	MEASURE(enter_escape, n / 4, , (dune_enter(), dune_escape()), );
+	/* Enter alone: escape cost measured by timing each half. */
+	double t_in = 0, t_out = 0;
+	for (long i = 0; i < n / 4; i++) {
+		double a = now_ns();
+		dune_enter();
+		double b = now_ns();	/* inside: vDSO time is host time */
+		dune_escape();
+		double c = now_ns();
+		t_in += b - a;
+		t_out += c - b;
+	}
+	enter = t_in / (n / 4);
+	escape = t_out / (n / 4);
+	printf("libdune bench, backend %s, %ld iterations, median of 5\n",
+	       dune_backend(), n);
+	printf("%-28s %12s %10s\n", "operation", "ns/op", "x getpid");
+	printf("%-28s %12.1f %10.2f\n", "native getpid", native, 1.0);
+	printf("%-28s %12.1f %10.2f\n", "forwarded getpid (inside)", fwd, fwd / native);
+	printf("%-28s %12.1f %10.2f\n", "bare exit round trip", nop, nop / native);
+	printf("%-28s %12.1f %10.2f\n", "enter", enter, enter / native);
+	printf("%-28s %12.1f %10.2f\n", "escape", escape, escape / native);
+	printf("%-28s %12.1f %10.2f\n", "enter + escape", enter_escape, enter_escape / native);
+	return 0;
+}
