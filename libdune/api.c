@@ -1,25 +1,9 @@
 /* api.c — the public entry points: enter, escape, and what is known. */
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "dune_int.h"
-
-/* Per thread: inside dune or not.  A forked child starts outside. */
-static __thread bool inside;
-static __thread pid_t inside_pid;
-static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
-
-static void child_after_fork(void)
-{
-	inside = false;
-}
-
-static void install_atfork(void)
-{
-	pthread_atfork(NULL, NULL, child_after_fork);
-}
 
 /* DUNE_BACKEND=kvm forces KVM even where the CPU does not advertise
  * hardware virtualization (a software KVM); anything else is refused. */
@@ -39,9 +23,8 @@ DUNE_API int dune_enter(void)
 	struct dune_vm *vm;
 	struct dune_vcpu *v;
 	long r;
-	if (inside && inside_pid == getpid())
+	if (arch_guest_mode())
 		return 0;
-	pthread_once(&atfork_once, install_atfork);
 	r = backend_allowed();
 	if (r < 0)
 		return (int)r;
@@ -51,32 +34,25 @@ DUNE_API int dune_enter(void)
 	r = vcpu_get(vm, &v);
 	if (r < 0)
 		return (int)r;
-	inside = true;
-	inside_pid = vm->pid;
-	r = arch_enter_switch(v, (char *)v->stack + v->stack_size, loop_run);
-	/* Here either inside the guest (0) or back on the host (-errno). */
-	if (r < 0)
-		inside = false;
-	return (int)r;
+	/* Returns inside the guest (0) or back on the host (-errno). */
+	return (int)arch_enter_switch(v, (char *)v->stack + v->stack_size, loop_run);
 }
 
 DUNE_API int dune_escape(void)
 {
-	if (!inside)
+	if (!arch_guest_mode())
 		return 0;
-	arch_hypercall_escape();
-	inside = false;
-	return 0;
+	return (int)arch_hypercall_escape();
 }
 
 DUNE_API bool dune_active(void)
 {
-	return inside;
+	return arch_guest_mode();
 }
 
 DUNE_API int dune_nop(void)
 {
-	if (!inside)
+	if (!arch_guest_mode())
 		return -EPERM;
 	return (int)arch_hypercall_nop();
 }

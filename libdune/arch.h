@@ -50,6 +50,10 @@ extern const char arch_name[];
  * lvz).  Returns 1, 0, or -errno when it cannot tell. */
 int arch_cpu_has_hwvirt(void);
 
+/* Whether the calling code runs in guest mode, i.e. inside dune.  Asks
+ * the CPU, so it is right in any thread or child, however it was made. */
+bool arch_guest_mode(void);
+
 /* After KVM_CREATE_VM: query limits (guest physical bits) and build the
  * guest system tables and the page-table root.  arch_vm_destroy undoes it. */
 int arch_vm_init(struct dune_vm *vm);

@@ -79,7 +79,8 @@ int main(void)
 	if (pid == 0)
 		_exit(dune_active() ? 1 : 4);
 	ok(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
-	   WEXITSTATUS(status) == 4, "raw clone3 like fork (status %#x)", status);
+	   WEXITSTATUS(status) == 4, "raw clone3 like fork (pid %d, status %#x, %s)",
+	   (int)pid, status, strerror(errno));
 	ok(syscall(SYS_clone3, (void *)16, sizeof(ca)) == -1 && errno == EFAULT,
 	   "clone3 with a bad pointer is EFAULT, no crash");
 

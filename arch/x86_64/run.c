@@ -57,6 +57,15 @@ int arch_vcpu_save(struct dune_vcpu *v)
 	return 0;
 }
 
+bool arch_guest_mode(void)
+{
+	uint16_t cs;
+	/* The guest runs at CPL 0; Linux user code always at CPL 3, the low
+	 * bits of CS (Intel SDM Vol. 3A 5.5). */
+	__asm__("mov %%cs, %0" : "=r"(cs));
+	return (cs & 3) == 0;
+}
+
 void arch_set_return(struct dune_vcpu *v, long value)
 {
 	v->arch.state.regs.rax = value;
