@@ -6,16 +6,17 @@
 #include "dune_int.h"
 
 /* DUNE_BACKEND=kvm forces KVM even where the CPU does not advertise
- * hardware virtualization (a software KVM); anything else is refused. */
+ * hardware virtualization (a software KVM); "host" names the backend
+ * without KVM, not built yet; other values are -EINVAL. */
 static int backend_allowed(void)
 {
 	const char *b = getenv("DUNE_BACKEND");
-	if (b && *b && strcmp(b, "kvm") != 0)
-		return -ENOTSUP;
-	if (b && strcmp(b, "kvm") == 0)
-		return 0;
-	int hw = arch_cpu_has_hwvirt();
-	return hw > 0 ? 0 : -ENOTSUP;
+	if (b && *b) {
+		if (strcmp(b, "kvm") == 0)
+			return 0;
+		return strcmp(b, "host") == 0 ? -ENOTSUP : -EINVAL;
+	}
+	return arch_cpu_has_hwvirt() > 0 ? 0 : -ENOTSUP;
 }
 
 DUNE_API int dune_enter(void)

@@ -6,8 +6,8 @@ TEST_EXTENSIONS = .sh
 SH_LOG_DRIVER = $(LOG_DRIVER)
 
 dune_tests = t/enter-escape t/syscalls t/memory t/time t/simd t/tls \
-	t/fork t/exec t/cycles t/signals
-unit_tests = t/x86-vmx-check
+	t/fork t/exec t/cycles t/signals t/outside t/exit
+unit_tests = t/x86-vmx-check t/errors t/vmas
 check_PROGRAMS += $(dune_tests) $(unit_tests)
 TESTS += $(dune_tests) $(unit_tests)
 
@@ -25,6 +25,8 @@ t_exec_LDADD = $(t_dune_ldadd)
 t_cycles_LDADD = $(t_dune_ldadd)
 t_signals_LDADD = $(t_dune_ldadd)
 AM_LDFLAGS = -no-install
+t_errors_LDADD = $(t_dune_ldadd)
+t_vmas_LDADD = libdune/libdune_core.la -lpthread
 t_x86_vmx_check_LDADD = libdune/libdune_core.la -lpthread
 EXTRA_DIST += t/tap.h t/dune_test.h
 
@@ -33,6 +35,8 @@ EXTRA_DIST += t/tap.h t/dune_test.h
 if HAVE_QEMU
 TESTS += t/vm-48.sh t/vm-39.sh
 endif
-AM_TESTS_ENVIRONMENT = DUNE_TESTS='$(dune_tests)' top_srcdir='$(top_srcdir)'; \
+AM_TESTS_ENVIRONMENT = DUNE_TESTS='$(dune_tests) t/errors' top_srcdir='$(top_srcdir)'; \
 	export DUNE_TESTS top_srcdir;
 EXTRA_DIST += t/vm-suite.sh t/vm-48.sh t/vm-39.sh
+t_outside_LDADD = $(t_dune_ldadd) -lpthread
+t_exit_LDADD = $(t_dune_ldadd) -lpthread

@@ -52,7 +52,9 @@ struct dune_stats {
  * pointers, now at guest ring 0 with system calls forwarded to the host.
  * Sets the VM up on first use.  Returns 0 (also when already inside), or
  * -ENODEV   no usable /dev/kvm,
- * -ENOTSUP  no hardware virtualization (or an unsupported host CPU),
+ * -ENOTSUP  no hardware virtualization, or a CPU feature the guest needs
+ *           (XSAVE) missing; DUNE_BACKEND=kvm skips the first check,
+ * -EINVAL   DUNE_BACKEND names no backend,
  * -EBUSY    another thread of this process is inside dune,
  * -ENOMEM, -EMFILE, -ENOSPC (out of memory slots), -EIO (KVM refused the
  *           guest state), or another -errno from the KVM API. */
