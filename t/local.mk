@@ -6,7 +6,7 @@ TEST_EXTENSIONS = .sh
 SH_LOG_DRIVER = $(LOG_DRIVER)
 
 dune_tests = t/enter-escape t/syscalls t/memory t/time t/simd t/tls \
-	t/fork t/exec t/cycles t/signals t/outside t/exit
+	t/fork t/exec t/cycles t/signals t/outside t/exit t/threads
 unit_tests = t/x86-vmx-check t/errors t/vmas
 check_PROGRAMS += $(dune_tests) $(unit_tests)
 TESTS += $(dune_tests) $(unit_tests)
@@ -40,3 +40,4 @@ AM_TESTS_ENVIRONMENT = DUNE_TESTS='$(dune_tests) t/errors' top_srcdir='$(top_src
 EXTRA_DIST += t/vm-suite.sh t/vm-48.sh t/vm-39.sh
 t_outside_LDADD = $(t_dune_ldadd) -lpthread
 t_exit_LDADD = $(t_dune_ldadd) -lpthread
+t_threads_LDADD = $(t_dune_ldadd) -lpthread

@@ -123,7 +123,11 @@ static int set_control_state(struct dune_vcpu *v)
 	struct kvm_sregs s;
 	struct kvm_xcrs xcrs = { .nr_xcrs = 1 };
 	int r;
+	const char *why;
 	x86_sregs_build(&s, &a);
+	/* SVM accepts more than VMX; say so early when debugging. */
+	if (x86_vmx_check_guest(&s, 0x202, (uintptr_t)x86_guest_syscall, &why) < 0)
+		dune_trace(vm, "guest state would fail VMX entry: %s", why);
 	r = x86_vcpu_ioctl(v, KVM_SET_SREGS, &s);
 	if (r < 0)
 		return r;
