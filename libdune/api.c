@@ -43,7 +43,7 @@ DUNE_API int dune_escape(void)
 {
 	if (!arch_guest_mode())
 		return 0;
-	return (int)arch_hypercall_escape();
+	return (int)arch_hypercall(HC_ESCAPE, 0, 0, 0);
 }
 
 DUNE_API bool dune_active(void)
@@ -55,7 +55,7 @@ DUNE_API int dune_nop(void)
 {
 	if (!arch_guest_mode())
 		return -EPERM;
-	return (int)arch_hypercall_nop();
+	return (int)arch_hypercall(HC_NOP, 0, 0, 0);
 }
 
 DUNE_API const char *dune_backend(void)

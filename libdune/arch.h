@@ -19,13 +19,12 @@
 struct dune_vm;
 struct dune_vcpu;
 
-/* What made the guest stop, decoded by the backend. */
+/* What made the guest stop, decoded by the backend.  Guest exceptions do
+ * not stop it: the guest's own handlers (guest.c) take them and ask the
+ * host for help with hypercalls. */
 enum exit_kind {
 	EXIT_SYSCALL,		/* forward arch_syscall_args() to the host */
-	EXIT_PAGE_FAULT,	/* exit.addr, exit.access (DUNE_ACCESS_*) */
-	EXIT_ESCAPE,		/* the guest asked to continue on the host */
-	EXIT_NOP,		/* a bare round trip */
-	EXIT_EXCEPTION,		/* another exception: replay it natively */
+	EXIT_HYPERCALL,		/* arch_hypercall() from guest code */
 	EXIT_INTERRUPTED,	/* KVM_RUN returned EINTR/EAGAIN */
 	EXIT_HOST_FAULT,	/* KVM_RUN returned EFAULT: host memory moved */
 	EXIT_BROKEN,		/* KVM cannot go on (exit.error holds -errno) */
@@ -37,10 +36,35 @@ enum exit_kind {
 
 struct exit_info {
 	enum exit_kind kind;
-	uintptr_t addr;		/* faulting address */
-	unsigned access;	/* ACCESS_* of the fault */
-	int vector;		/* arch exception number, for the trace */
+	int vector;		/* KVM exit reason, for the trace */
 	int error;		/* -errno for EXIT_BROKEN */
+};
+
+/* A guest page-table leaf, decoded. */
+struct pte {
+	bool mapped;		/* holds a translation (maybe not present) */
+	uint64_t gpa;
+	int prot;		/* what the hardware grants now */
+	int host_prot;		/* the host mapping's, when last mirrored */
+	bool guarded;		/* dune_vm_protect restricts it ... */
+	int guard_prot;		/* ... to this */
+	bool accessed, dirty;
+	unsigned shift;		/* page size: 12, or 21 for 2 MiB */
+};
+
+/* A guest exception, as the guest-side dispatcher (guest.c) sees it. */
+enum trap_kind {
+	TRAP_PAGE_FAULT, TRAP_DIVIDE, TRAP_BREAKPOINT, TRAP_INVALID_OP,
+	TRAP_PROTECTION, TRAP_OTHER,
+};
+
+struct trap {
+	int vector;		/* the architecture's number */
+	enum trap_kind kind;
+	uintptr_t addr;		/* faulting address (page faults) */
+	unsigned access;	/* ACCESS_* (page faults) */
+	int si_code;		/* set by guest.c for page faults */
+	void *frame;		/* the backend's saved registers */
 };
 
 /* Short backend name without the "kvm-" prefix, e.g. "x86_64". */
@@ -91,19 +115,20 @@ __attribute__((noreturn)) void arch_resume_host(struct dune_vcpu *v);
 /* The guest's system call: number and six arguments. */
 void arch_syscall_args(struct dune_vcpu *v, long *nr, long args[6]);
 
-/* Complete the system call with ret; flush the guest TLB first when
- * flush is true.  The guest continues after its syscall instruction. */
+/* A hypercall's number and three arguments. */
+void arch_hypercall_args(struct dune_vcpu *v, long *nr, long args[3]);
+
+/* Complete the system call or hypercall with ret; flush the guest TLB
+ * first when flush is true.  The guest continues after the call. */
 void arch_syscall_return(struct dune_vcpu *v, long ret, bool flush);
 
-/* Continue the guest at the instruction that faulted (after a resolved
- * fault), flushing the guest TLB first when flush is true. */
+/* Continue the guest where it stopped (after a host fault was repaired),
+ * flushing the guest TLB first when flush is true. */
 void arch_fault_return(struct dune_vcpu *v, bool flush);
 
-/* Continue after an EXIT_NOP. */
-void arch_nop_return(struct dune_vcpu *v);
-
-/* Architecture system calls that touch guest CPU state (x86 arch_prctl).
- * Returns true and sets *ret when it handled nr itself. */
+/* Architecture system calls that touch guest CPU state (x86 arch_prctl,
+ * rt_sigreturn of a frame guest.c built).  Returns true and sets *ret
+ * when it handled nr itself. */
 bool arch_syscall_special(struct dune_vcpu *v, long nr, const long args[6],
 			  long *ret);
 
@@ -115,17 +140,49 @@ bool arch_syscall_special(struct dune_vcpu *v, long nr, const long args[6],
 long arch_clone_syscall(struct dune_vcpu *v, long nr, const long args[6],
 			uintptr_t child_sp, bool shares_vm);
 
+/* Make the state saved in a guest trap frame the vCPU's logical state and
+ * leave the exception level, so that it can be replayed natively. */
+int arch_trap_replay(struct dune_vcpu *v, uintptr_t frame);
+
 /* Guest page tables.  va is the guest virtual (= host virtual) address,
- * gpa where it lives in guest physical space.  prot is PROT_* bits. */
+ * gpa where it lives in guest physical space, prot PROT_* bits.
+ * arch_pt_map mirrors a host page (keeping a guard and the A/D bits). */
 int arch_pt_map(struct dune_vm *vm, uintptr_t va, uint64_t gpa, int prot);
 void arch_pt_unmap(struct dune_vm *vm, uintptr_t start, uintptr_t end);
+int arch_pte_get(struct dune_vm *vm, uintptr_t va, struct pte *p); /* -ENOENT */
+void arch_pt_each(struct dune_vm *vm, uintptr_t start, uintptr_t end,
+		  void (*fn)(struct dune_vm *vm, uintptr_t va, struct pte *p, void *arg),
+		  void *arg);
+
+/* Set (guard) or drop the guest-only protection of mapped pages, flushing
+ * the TLB once for the call.  -ENOENT at the first page not mapped. */
+int arch_pt_protect(struct dune_vm *vm, uintptr_t start, uintptr_t end, int prot,
+		    bool guard);
+
+/* Report (and with clear, clear) the dirty or accessed bits of
+ * [start, end) into bits (bit i = page i); returns how many were set.
+ * Flushes the TLB once for the call when it cleared anything. */
+long arch_pt_scan(struct dune_vm *vm, uintptr_t start, uintptr_t end, bool dirty,
+		  bool clear, uint64_t *bits);
+
+/* Guest side: the exception dispatcher's helpers.  Convert between the
+ * trap frame and a ucontext_t (void * keeps <ucontext.h> out of here);
+ * the signal native execution would raise; where the interrupted code's
+ * stack is; build a signal frame at sp that makes the trap return into
+ * handler(sig, info, uc) with restorer as its return address. */
+void arch_trap_to_ucontext(const struct trap *t, void *uc);
+void arch_trap_from_ucontext(struct trap *t, const void *uc);
+int arch_trap_signal(const struct trap *t, int *code, uintptr_t *addr);
+uintptr_t arch_trap_sp(const struct trap *t);
+int arch_signal_frame(struct trap *t, const void *siginfo, uintptr_t sp,
+		      uintptr_t handler, uintptr_t restorer, uint64_t old_mask,
+		      const void *stack);
 
 /* The host's system call instruction: returns the raw result (-errno on
  * failure) and leaves errno alone, which belongs to the guest's code. */
 long arch_syscall6(long nr, const long args[6]);
 
-/* Guest code that requests an exit: dune_escape() and dune_nop() inside. */
-long arch_hypercall_escape(void);
-long arch_hypercall_nop(void);
+/* Guest code that requests an exit (guest.c's HC_* numbers). */
+long arch_hypercall(long nr, long a0, long a1, long a2);
 
 #endif

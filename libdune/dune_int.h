@@ -36,6 +36,27 @@ struct vma {
 	uintptr_t start, end;
 	int prot;		/* PROT_* */
 	bool grows_down;	/* the [stack] mapping */
+	unsigned long inode;	/* of a file mapping, else 0 */
+};
+
+/* Hypercalls from guest code to the host loop (arch_hypercall). */
+enum hypercall {
+	HC_ESCAPE,	/* continue natively; returns 0 there */
+	HC_NOP,		/* a bare round trip */
+	HC_FAULT,	/* (addr, access): mirror the host page; 0, or -EFAULT
+			 * (nothing mapped) / -EACCES (the host denies it) */
+	HC_POPULATE,	/* (start, end): mirror a host range; 0 or -ENOMEM */
+	HC_REPLAY,	/* (frame): continue the trapped state natively */
+	HC_KILL,	/* (sig): die of sig with its default action */
+};
+
+#define NTRAPS 32
+#define MAX_ALIASES 64
+
+/* A guest-only second view of host memory (dune_vm_alias). */
+struct alias {
+	uintptr_t start, len, source;
+	int prot;
 };
 
 struct vma_cache {
@@ -52,6 +73,7 @@ struct pt_pool {
 	uintptr_t *chunks;	/* every chunk, for release */
 	size_t nchunks, chunks_cap;
 	uint64_t pages;
+	bool pin;		/* pin new chunks into the guest */
 };
 
 struct dune_vcpu {
@@ -76,8 +98,15 @@ struct dune_vm {
 	struct vma_cache vmas;
 	struct pt_pool pool;
 	struct dune_vcpu *vcpu;	/* one thread inside at a time, for now */
-	struct vma pinned[8];	/* library pages every guest needs mapped */
-	size_t npinned;
+	struct vma *pinned;	/* pages every guest needs mapped (mmap) */
+	size_t npinned, pinned_cap;
+	dune_fault_fn fault_fn;	/* guest.c's handlers */
+	void *fault_arg;
+	dune_trap_fn trap_fn[NTRAPS];
+	void *trap_arg[NTRAPS];
+	struct alias aliases[MAX_ALIASES];
+	size_t naliases;
+	bool test_no_flush;	/* DUNE_TEST_NO_FLUSH: tests prove flushes matter */
 	struct arch_vm arch;
 	struct dune_stats stats;
 	bool debug;
@@ -106,13 +135,20 @@ HIDDEN void vmas_release(struct vma_cache *c);
 /* ptpool.c: zeroed pages for guest page tables. */
 HIDDEN int pt_page_alloc(struct dune_vm *vm, uintptr_t *hva, uint64_t *gpa);
 HIDDEN void pt_pool_release(struct dune_vm *vm);
+HIDDEN int pt_pool_pin(struct dune_vm *vm);
 
 /* mirror.c: guest page tables that follow the host mappings. */
 HIDDEN int mirror_fault(struct dune_vm *vm, uintptr_t addr, unsigned access);
 HIDDEN int mirror_map_range(struct dune_vm *vm, uintptr_t start, uintptr_t end, int prot);
 HIDDEN void mirror_zap(struct dune_vm *vm, uintptr_t start, uintptr_t end);
-HIDDEN void mirror_zap_all(struct dune_vm *vm);
 HIDDEN int mirror_pin(struct dune_vm *vm, uintptr_t start, uintptr_t end, int prot);
+HIDDEN int mirror_pin_library(struct dune_vm *vm);
+HIDDEN int mirror_populate(struct dune_vm *vm, uintptr_t start, uintptr_t end);
+HIDDEN void mirror_resync(struct dune_vm *vm);
+
+/* guest.c: the guest-side exception dispatcher. */
+HIDDEN void guest_trap(struct trap *t);
+
 
 /* syscall.c: forwarding.  Returns the value for the guest; sets *flush
  * when the guest TLB must be flushed before it continues. */

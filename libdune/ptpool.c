@@ -29,7 +29,12 @@ static int new_chunk(struct dune_vm *vm)
 	p->chunks[p->nchunks++] = (uintptr_t)c;
 	p->chunk = (uintptr_t)c;
 	p->used = 0;
-	return 0;
+	/* Guest code edits its page tables (dune_vm_protect, collections);
+	 * the first chunk is pinned once the root table exists. */
+	if (!p->pin)
+		return 0;
+	return mirror_pin(vm, (uintptr_t)c, (uintptr_t)c + CHUNK_SIZE,
+			  PROT_READ | PROT_WRITE);
 }
 
 int pt_page_alloc(struct dune_vm *vm, uintptr_t *hva, uint64_t *gpa)
@@ -49,6 +54,17 @@ int pt_page_alloc(struct dune_vm *vm, uintptr_t *hva, uint64_t *gpa)
 	p->pages++;
 	vm->stats.pt_pages = p->pages;
 	return 0;
+}
+
+int pt_pool_pin(struct dune_vm *vm)
+{
+	struct pt_pool *p = &vm->pool;
+	int r = 0;
+	p->pin = true;
+	for (size_t i = 0; r == 0 && i < p->nchunks; i++)
+		r = mirror_pin(vm, p->chunks[i], p->chunks[i] + CHUNK_SIZE,
+			       PROT_READ | PROT_WRITE);
+	return r;
 }
 
 void pt_pool_release(struct dune_vm *vm)

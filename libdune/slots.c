@@ -4,7 +4,7 @@
  * relocated, in order of first use, from RELOC_BASE up (the injective map
  * gVisor uses), which covers every mapping while they fit. */
 #include <errno.h>
-#include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/ioctl.h>
 #include <linux/kvm.h>
 #include "dune_int.h"
@@ -63,7 +63,8 @@ int slots_gpa(struct dune_vm *vm, uintptr_t hva, uint64_t *gpa)
 
 void slots_release(struct dune_vm *vm)
 {
-	free(vm->blocks);
+	if (vm->blocks)
+		munmap(vm->blocks, MAX_BLOCKS * sizeof(*vm->blocks));
 	vm->blocks = NULL;
 	vm->nblocks = 0;
 }

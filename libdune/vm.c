@@ -52,7 +52,9 @@ static void vm_free(struct dune_vm *vm)
 		close(vm->vm_fd);
 	if (vm->kvm_fd >= 0)
 		close(vm->kvm_fd);
-	free(vm);
+	if (vm->pinned)
+		munmap(vm->pinned, vm->pinned_cap * sizeof(*vm->pinned));
+	munmap(vm, sizeof(*vm));
 }
 
 static int open_kvm(struct dune_vm *vm)
@@ -75,23 +77,54 @@ static int open_kvm(struct dune_vm *vm)
 	return 0;
 }
 
+/* The VM and its block table live in their own pages: the guest's
+ * exception dispatcher reads them, so they are pinned into the guest. */
+static int pin_vm(struct dune_vm *vm)
+{
+	int r = mirror_pin(vm, (uintptr_t)vm, (uintptr_t)vm + sizeof(*vm),
+			   PROT_READ | PROT_WRITE);
+	if (r == 0)
+		r = mirror_pin(vm, (uintptr_t)vm->blocks,
+			       (uintptr_t)(vm->blocks + MAX_BLOCKS), PROT_READ | PROT_WRITE);
+	if (r == 0)
+		r = mirror_pin_library(vm);
+	if (r == 0)
+		r = pt_pool_pin(vm);
+	return r;
+}
+
+static bool env_flag(const char *name)
+{
+	const char *v = getenv(name);
+	return v && *v && strcmp(v, "0") != 0;
+}
+
 static int vm_create(struct dune_vm **out)
 {
-	struct dune_vm *vm = calloc(1, sizeof(*vm));
-	const char *dbg = getenv("DUNE_DEBUG");
+	struct dune_vm *vm = mmap(NULL, sizeof(*vm), PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	int r;
-	if (!vm)
+	if (vm == MAP_FAILED)
 		return -ENOMEM;
 	vm->kvm_fd = vm->vm_fd = vm->probe_pipe[0] = vm->probe_pipe[1] = -1;
 	vm->pid = getpid();
 	vm->gpa_next = RELOC_BASE;
-	vm->debug = dbg && *dbg && strcmp(dbg, "0") != 0;
-	vm->blocks = calloc(MAX_BLOCKS, sizeof(*vm->blocks));
-	r = vm->blocks ? open_kvm(vm) : -ENOMEM;
+	vm->debug = env_flag("DUNE_DEBUG");
+	vm->test_no_flush = env_flag("DUNE_TEST_NO_FLUSH");
+	vm->blocks = mmap(NULL, MAX_BLOCKS * sizeof(*vm->blocks), PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (vm->blocks == MAP_FAILED) {
+		vm->blocks = NULL;
+		r = -ENOMEM;
+	} else {
+		r = open_kvm(vm);
+	}
 	if (r == 0 && pipe2(vm->probe_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
 		r = -errno;
 	if (r == 0)
 		r = arch_vm_init(vm);
+	if (r == 0)
+		r = pin_vm(vm);
 	if (r < 0) {
 		vm_free(vm);
 		return r;

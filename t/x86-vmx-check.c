@@ -234,7 +234,7 @@ int main(void)
 		diag("aligned_alloc failed");
 		return 1;
 	}
-	x86_sys_build(sys, (uint64_t)(uintptr_t)vectors);
+	x86_sys_build(sys, (uint64_t)(uintptr_t)vectors, 0x7f0000100000);
 
 	build(&base, sys, cr3, 1);
 	why = NULL;

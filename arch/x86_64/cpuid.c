@@ -44,6 +44,22 @@ static uint64_t fit_xsave_image(uint64_t xcr0)
 	return xcr0;
 }
 
+/* Bytes of a standard-format image holding the components of xcr0: the
+ * legacy area and header (576), then each component's slot. */
+static uint32_t xstate_size(uint64_t xcr0)
+{
+	uint32_t size = 576;
+	for (int i = 2; i < 63; i++) {
+		unsigned a, b, c, d;
+		if (!(xcr0 & (1ull << i)))
+			continue;
+		__cpuid_count(0xd, i, a, b, c, d);
+		if (b + a > size)
+			size = b + a;
+	}
+	return size;
+}
+
 int x86_cpuid_fetch(struct dune_vm *vm)
 {
 	const struct kvm_cpuid_entry2 *e;
@@ -76,5 +92,6 @@ int x86_cpuid_fetch(struct dune_vm *vm)
 	if (e)
 		vm->arch.xcr0 &= (uint64_t)e->edx << 32 | e->eax;
 	vm->arch.xcr0 = fit_xsave_image(vm->arch.xcr0) | XCR0_X87 | XCR0_SSE;
+	x86_xstate_size = xstate_size(vm->arch.xcr0);
 	return 0;
 }

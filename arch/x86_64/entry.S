@@ -192,17 +192,13 @@ FUNC(x86_guest_syscall)
 	ud2
 END(x86_guest_syscall)
 
-/* long arch_hypercall_escape(void), long arch_hypercall_nop(void): called
- * as functions from guest code; the host sets RAX and continues at ret. */
-FUNC(arch_hypercall_escape)
+/* long arch_hypercall(long nr, long a0, long a1, long a2): called as a
+ * function from guest code; the host reads the arguments from RDI, RSI,
+ * RDX, RCX, sets RAX and continues at the RET. */
+FUNC(arch_hypercall)
 	hlt
 	ret
-END(arch_hypercall_escape)
-
-FUNC(arch_hypercall_nop)
-	hlt
-	ret
-END(arch_hypercall_nop)
+END(arch_hypercall)
 
 /* Return to the guest through a full TLB flush: RSP points at an IRET frame
  * followed by the value for RAX (MOV to CR3 flushes the non-global
@@ -214,11 +210,94 @@ FUNC(x86_guest_flush_return)
 	iretq
 END(x86_guest_flush_return)
 
-/* Exception vectors 0..31, one HLT each: vector = RIP - 1 - base. */
-	.balign 64
+/* Exception entry.  Every vector runs on IST1 (so the interrupted code's
+ * red zone is never touched) and pushes a struct x86_trapframe (trap.h).
+ * While x86_guest_trap runs, IST1 is lowered by X86_TRAP_LEVEL so that a
+ * nested exception (a fault in a handler) lands below this level's stack.
+ * SGDT finds this vCPU's struct x86_sys: its GDT comes first. */
+#define X86_SYS_IST1	100
+#define X86_TRAP_LEVEL	32768
+FUNC(x86_guest_trap_common)
+	push	%rax
+	push	%rbx
+	push	%rcx
+	push	%rdx
+	push	%rsi
+	push	%rdi
+	push	%rbp
+	push	%r8
+	push	%r9
+	push	%r10
+	push	%r11
+	push	%r12
+	push	%r13
+	push	%r14
+	push	%r15
+	mov	%cr2, %rax
+	push	%rax
+	push	$0			/* frame->fpu, set below */
+	mov	%rsp, %r12		/* r12: the trap frame */
+	sub	$16, %rsp
+	sgdt	6(%rsp)
+	mov	8(%rsp), %rbx		/* rbx: this vCPU's struct x86_sys */
+	subq	$X86_TRAP_LEVEL, X86_SYS_IST1(%rbx)
+	/* The dispatcher is C and may use vector registers: keep the
+	 * interrupted FPU state in an XSAVE image below the frame (its
+	 * header zeroed, as XRSTOR requires; Intel SDM Vol. 1 13.4.2). */
+	lea	-4096(%r12), %r13
+	and	$-64, %r13
+	xor	%eax, %eax
+	.set off, 512
+	.rept 8
+	mov	%rax, off(%r13)
+	.set off, off + 8
+	.endr
+	xor	%ecx, %ecx
+	xgetbv
+	xsave	(%r13)
+	mov	%r13, (%r12)
+	mov	%r13, %rsp
+	mov	%r12, %rdi
+	cld
+	call	x86_guest_trap
+	xor	%ecx, %ecx
+	xgetbv
+	xrstor	(%r13)
+	addq	$X86_TRAP_LEVEL, X86_SYS_IST1(%rbx)
+	lea	16(%r12), %rsp
+	pop	%r15
+	pop	%r14
+	pop	%r13
+	pop	%r12
+	pop	%r11
+	pop	%r10
+	pop	%r9
+	pop	%r8
+	pop	%rbp
+	pop	%rdi
+	pop	%rsi
+	pop	%rdx
+	pop	%rcx
+	pop	%rbx
+	pop	%rax
+	add	$16, %rsp
+	iretq
+END(x86_guest_trap_common)
+
+/* Vectors 0..31, 16 bytes apart: push a zero error code where the CPU
+ * pushes none (Intel SDM Vol. 3A 6.15), then the vector. */
+	.balign 16
 FUNC(x86_guest_vectors)
+	.set vec, 0
 	.rept 32
-	hlt
+	.balign 16
+	.if vec == 8 || (vec >= 10 && vec <= 14) || vec == 17 || vec == 21 || vec == 29 || vec == 30
+	.else
+	pushq	$0
+	.endif
+	pushq	$vec
+	jmp	x86_guest_trap_common
+	.set vec, vec + 1
 	.endr
 END(x86_guest_vectors)
 	.balign 4096

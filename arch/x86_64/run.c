@@ -10,17 +10,6 @@
 #include <sys/syscall.h>
 #include "x86.h"
 
-/* Exceptions that push an error code, Intel SDM Vol. 3A 6.15. */
-static int has_error_code(int vector)
-{
-	return vector == 8 || (vector >= 10 && vector <= 14) ||
-	       vector == 17 || vector == 21 || vector == 29 || vector == 30;
-}
-
-/* Page-fault error code, Intel SDM Vol. 3A 4.7, Figure 4-12. */
-#define PF_WRITE (1u << 1)
-#define PF_FETCH (1u << 4)
-
 int arch_vcpu_load(struct dune_vcpu *v)
 {
 	static const uint32_t idx[] = { MSR_FS_BASE, MSR_GS_BASE };
@@ -110,34 +99,6 @@ static int push_regs(struct dune_vcpu *v)
 	return x86_vcpu_ioctl(v, KVM_SET_REGS, &r);
 }
 
-static void decode_exception(struct dune_vcpu *v, int vector,
-			     struct exit_info *e)
-{
-	struct kvm_regs *r = &v->arch.state.regs;
-	const uint64_t *frame = (const uint64_t *)(uintptr_t)r->rsp;
-	uint64_t error = 0;
-	if (has_error_code(vector))
-		error = *frame++;
-	/* The frame is an IRET frame: RIP, CS, RFLAGS, RSP, SS. */
-	r->rip = frame[0];
-	r->rflags = frame[2];
-	r->rsp = frame[3];
-	v->arch.regs_dirty = 1;
-	e->vector = vector;
-	e->kind = EXIT_EXCEPTION;
-	if (vector == 14) {
-		struct kvm_sregs s;
-		if (x86_vcpu_ioctl(v, KVM_GET_SREGS, &s) < 0)
-			return;
-		e->kind = EXIT_PAGE_FAULT;
-		e->addr = s.cr2;
-		e->access = error & PF_WRITE ? ACCESS_WRITE :
-			    error & PF_FETCH ? ACCESS_EXEC : ACCESS_READ;
-	} else if (vector == 3 && *(const uint8_t *)(uintptr_t)(r->rip - 1) == 0xcc) {
-		r->rip--;	/* #BP is a trap: replay the INT3 itself */
-	}
-}
-
 static void decode_hlt(struct dune_vcpu *v, struct exit_info *e)
 {
 	struct kvm_regs *r = &v->arch.state.regs;
@@ -148,18 +109,14 @@ static void decode_hlt(struct dune_vcpu *v, struct exit_info *e)
 		r->rflags = r->r11;
 		v->arch.regs_dirty = 1;
 		e->kind = EXIT_SYSCALL;
-	} else if (at == (uintptr_t)arch_hypercall_escape) {
-		e->kind = EXIT_ESCAPE;
-	} else if (at == (uintptr_t)arch_hypercall_nop) {
-		e->kind = EXIT_NOP;
-	} else if (at - (uintptr_t)x86_guest_vectors < 32) {
-		decode_exception(v, (int)(at - (uintptr_t)x86_guest_vectors), e);
+	} else if (at == (uintptr_t)arch_hypercall) {
+		e->kind = EXIT_HYPERCALL;
 	} else {
 		/* The guest's own HLT: natively a #GP, so replay it. */
 		r->rip = at;
 		v->arch.regs_dirty = 1;
-		e->kind = EXIT_EXCEPTION;
-		e->vector = 13;
+		e->kind = EXIT_BROKEN;
+		e->vector = KVM_EXIT_HLT;
 	}
 }
 
@@ -229,8 +186,11 @@ void arch_fault_return(struct dune_vcpu *v, bool flush)
 	v->arch.flush |= flush;
 }
 
-void arch_nop_return(struct dune_vcpu *v)
+void arch_hypercall_args(struct dune_vcpu *v, long *nr, long args[3])
 {
-	v->arch.state.regs.rax = 0;
-	v->arch.regs_dirty = 1;
+	const struct kvm_regs *r = &v->arch.state.regs;
+	*nr = (long)r->rdi;
+	args[0] = r->rsi;
+	args[1] = r->rdx;
+	args[2] = r->rcx;
 }

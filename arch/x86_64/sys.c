@@ -53,7 +53,11 @@ static void set_gate(uint64_t *idt, int vector, uint64_t handler)
 	g[1] = handler >> 32;
 }
 
-void x86_sys_build(struct x86_sys *sys, uint64_t vectors)
+/* entry.S adjusts IST1 at this offset. */
+_Static_assert(__builtin_offsetof(struct x86_sys, tss) + 36 == 100,
+	       "X86_SYS_IST1 in entry.S");
+
+void x86_sys_build(struct x86_sys *sys, uint64_t vectors, uint64_t ist_top)
 {
 	memset(sys->gdt, 0, sizeof(sys->gdt));
 	sys->gdt[X86_SEL_CODE / 8] = DESC_LIMIT_MAX | DESC_A | DESC_RW |
@@ -63,11 +67,11 @@ void x86_sys_build(struct x86_sys *sys, uint64_t vectors)
 	set_tss_descriptor(&sys->gdt[X86_SEL_TSS / 8],
 			   (uint64_t)(uintptr_t)&sys->tss, sizeof(sys->tss) - 1);
 	memset(&sys->tss, 0, sizeof(sys->tss));
-	sys->tss.ist[0] = X86_IST_TOP(sys);
+	sys->tss.ist[0] = ist_top;
 	sys->tss.iomap_base = sizeof(sys->tss);	/* no I/O bitmap */
 	memset(sys->idt, 0, sizeof(sys->idt));
 	for (int v = 0; v < 32; v++)
-		set_gate(sys->idt, v, vectors + v);
+		set_gate(sys->idt, v, vectors + 16 * v);
 }
 
 static void flat_segment(struct kvm_segment *seg, uint16_t sel, int code)

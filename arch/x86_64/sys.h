@@ -20,22 +20,26 @@ struct x86_tss {
 	uint16_t iomap_base;
 } __attribute__((packed));
 
-/* One vCPU's tables, page aligned, mapped at the same address in the guest.
- * The exception stack (IST1) keeps guest exceptions off the thread's stack
- * and its red zone; scratch holds the IRET frame of a flushing return. */
+/* One vCPU's tables, page aligned, mapped at the same address in the guest
+ * (the exception entry finds it with SGDT: the GDT must come first).
+ * scratch holds the IRET frame of a flushing return. */
 struct x86_sys {
 	uint64_t gdt[8];
 	struct x86_tss tss __attribute__((aligned(64)));
 	uint64_t scratch[8] __attribute__((aligned(64)));
 	uint8_t pad0[4096 - 64 - 128 - 64];
 	uint64_t idt[512];		/* 256 gates of 16 bytes */
-	uint8_t stack[2 * 4096];	/* IST1; its top 64 bytes stay spare */
 };
 
-#define X86_IST_TOP(sys) ((uint64_t)(uintptr_t)(sys)->stack + sizeof((sys)->stack) - 64)
+/* The exception stack (IST1) keeps guest exceptions off the thread's stack
+ * and its red zone.  Each nesting level of exceptions takes
+ * X86_TRAP_LEVEL bytes of it (entry.S); handlers get that much stack. */
+#define X86_IST_SIZE (8 * 32768ul)
+#define X86_TRAP_LEVEL 32768ul
 
-/* Fill GDT, TSS and IDT; vectors points at 32 one-byte exception stubs. */
-void x86_sys_build(struct x86_sys *sys, uint64_t vectors);
+/* Fill GDT, TSS and IDT; vectors points at 32 exception stubs 16 bytes
+ * apart, ist_top at the top of the exception stack. */
+void x86_sys_build(struct x86_sys *sys, uint64_t vectors, uint64_t ist_top);
 
 /* The guest's initial system state (long mode, ring 0, paging at cr3). */
 struct x86_sregs_args {

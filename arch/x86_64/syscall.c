@@ -1,6 +1,7 @@
 /* syscall.c (x86-64) — system calls that touch the guest CPU itself:
  * arch_prctl (thread pointer) and the clone family. */
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -15,6 +16,16 @@ bool arch_syscall_special(struct dune_vcpu *v, long nr, const long args[6],
 {
 	uint32_t idx;
 	uint64_t val;
+	if (nr == SYS_rt_sigreturn) {
+		/* Only frames guest.c built reach here: signals from the host
+		 * kernel are handled (and returned from) on the host. */
+		*ret = x86_sigreturn(v);
+		if (*ret == -EFAULT && v->arch.regs_dirty == 0) {
+			long k[6] = { getpid(), SIGSEGV };
+			arch_syscall6(SYS_kill, k);
+		}
+		return true;
+	}
 	if (nr != SYS_arch_prctl ||
 	    (args[0] != ARCH_SET_FS && args[0] != ARCH_SET_GS))
 		return false;

@@ -154,6 +154,9 @@ static int pin_guest_pages(struct dune_vcpu *v)
 	int r = mirror_pin(v->vm, (uintptr_t)v->arch.sys,
 			   (uintptr_t)v->arch.sys + sizeof(struct x86_sys),
 			   PROT_READ | PROT_WRITE);
+	if (r == 0)
+		r = mirror_pin(v->vm, (uintptr_t)v->arch.ist,
+			       (uintptr_t)v->arch.ist + X86_IST_SIZE, PROT_READ | PROT_WRITE);
 	if (r < 0)
 		return r;
 	return mirror_pin(v->vm, (uintptr_t)x86_guest_page,
@@ -174,7 +177,16 @@ int arch_vcpu_init(struct dune_vcpu *v)
 	if (sys == MAP_FAILED)
 		return -ENOMEM;
 	v->arch.sys = sys;
-	x86_sys_build(sys, (uintptr_t)x86_guest_vectors);
+	v->arch.ist = mmap(NULL, X86_IST_SIZE, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (v->arch.ist == MAP_FAILED) {
+		v->arch.ist = NULL;
+		munmap(sys, sizeof(*sys));
+		v->arch.sys = NULL;
+		return -ENOMEM;
+	}
+	x86_sys_build(sys, (uintptr_t)x86_guest_vectors,
+		      (uintptr_t)v->arch.ist + X86_IST_SIZE - 64);
 	r = pin_guest_pages(v);
 	if (r == 0)
 		r = set_control_state(v);
@@ -182,10 +194,8 @@ int arch_vcpu_init(struct dune_vcpu *v)
 		r = set_syscall_msrs(v);
 	if (r == 0)
 		r = set_tsc(v);
-	if (r < 0) {
-		munmap(sys, sizeof(*sys));
-		v->arch.sys = NULL;
-	}
+	if (r < 0)
+		arch_vcpu_destroy(v);
 	return r;
 }
 
@@ -193,5 +203,8 @@ void arch_vcpu_destroy(struct dune_vcpu *v)
 {
 	if (v->arch.sys)
 		munmap(v->arch.sys, sizeof(*v->arch.sys));
+	if (v->arch.ist)
+		munmap(v->arch.ist, X86_IST_SIZE);
 	v->arch.sys = NULL;
+	v->arch.ist = NULL;
 }

@@ -25,6 +25,7 @@ long x86_clone(long nr, const long args[6], struct x86_state *guest,
 extern const char x86_guest_page[], x86_guest_page_end[];
 extern const char x86_guest_syscall[], x86_guest_flush_return[];
 extern const char x86_guest_vectors[];
+extern const char x86_guest_trap_common[];
 
 /* vcpu.c */
 int x86_set_msrs(struct dune_vcpu *v, const uint32_t *index,
@@ -32,6 +33,10 @@ int x86_set_msrs(struct dune_vcpu *v, const uint32_t *index,
 int x86_get_msrs(struct dune_vcpu *v, const uint32_t *index,
 		 uint64_t *value, int n);
 int x86_vcpu_ioctl(struct dune_vcpu *v, unsigned long req, void *arg);
+
+/* trap.c */
+extern uint32_t x86_xstate_size;
+long x86_sigreturn(struct dune_vcpu *v);
 
 /* cpuid.c */
 int x86_cpuid_fetch(struct dune_vm *vm);

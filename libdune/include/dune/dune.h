@@ -8,6 +8,7 @@
 #define DUNE_DUNE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -40,7 +41,9 @@ struct dune_stats {
 	uint64_t exits_by_reason[DUNE_EXIT_REASONS];
 	uint64_t syscalls;	/* system calls forwarded */
 	uint64_t faults;	/* guest page faults resolved by the library */
-	uint64_t native_faults;	/* faults replayed natively (signals) */
+	uint64_t guest_faults;	/* exceptions offered to handlers in the guest */
+	uint64_t signals;	/* signals delivered to handlers inside dune */
+	uint64_t native_faults;	/* continued natively (replayed exceptions) */
 	uint64_t tlb_flushes;	/* guest TLB flushes requested */
 	uint64_t maps_reads;	/* times the host mappings were re-read */
 	uint64_t memslots;	/* KVM memory slots in use */
@@ -79,6 +82,93 @@ DUNE_API const char *dune_exit_reason_name(int reason);
 /* One guest exit and back, doing nothing (for benchmarks).  Returns 0
  * inside dune, -EPERM outside. */
 DUNE_API int dune_nop(void);
+
+/* ---- Privileged memory control ----------------------------------------
+ *
+ * These work on the guest page tables of the calling process's VM, from
+ * inside dune (no exit on the fast paths) or from outside it while no other
+ * thread is inside (-EBUSY otherwise); -ENOTSUP before the first
+ * dune_enter().  Ranges are page aligned (-EINVAL), must not wrap
+ * (-EINVAL) and must be mapped on the host (-ENOMEM, as mprotect says).
+ * A call that removes a permission or clears a bit flushes the guest TLB
+ * before it returns (inside) or before the guest next runs (outside).
+ */
+
+/* Facts about one guest page. */
+struct dune_page_info {
+	bool present;		/* mapped in the guest page tables */
+	int prot;		/* PROT_* the guest has now */
+	int host_prot;		/* PROT_* of the host mapping */
+	bool guarded;		/* restricted by dune_vm_protect */
+	bool accessed, dirty;	/* the hardware's bits */
+	size_t page_size;	/* 4096, or 2 MiB for a huge page */
+};
+
+/* Restrict (or restore) what the guest may do with [addr, addr + len):
+ * prot is PROT_NONE or PROT_READ/WRITE/EXEC bits, capped by the host
+ * mapping's own protection, which is unchanged.  An access the guest
+ * protection denies raises a fault inside dune (the fault handler below),
+ * with no exit to the host.  A host mapping change over the range (munmap,
+ * mprotect, mmap MAP_FIXED) drops it.  Returns 0 or -errno. */
+DUNE_API int dune_vm_protect(void *addr, size_t len, int prot);
+
+/* Facts about the page holding addr: 0, or -ENOENT when the guest page
+ * tables do not map it (yet), -EFAULT for a NULL info. */
+DUNE_API int dune_vm_lookup(const void *addr, struct dune_page_info *info);
+
+/* Call cb for each page of [addr, addr + len) that the guest maps, in
+ * address order; a non-zero return from cb stops the walk and is
+ * returned.  Returns 0 or -errno. */
+DUNE_API int dune_vm_walk(void *addr, size_t len,
+			  int (*cb)(void *page, const struct dune_page_info *info, void *arg),
+			  void *arg);
+
+/* Make the memory at [addr, addr + len) also visible at [alias, alias +
+ * len) inside dune, with protection prot (capped by addr's host mapping).
+ * The alias range must be reserved on the host as PROT_NONE (mmap with
+ * PROT_NONE), so nothing else is placed there; the alias exists only in
+ * the guest (system calls see the reservation).  Returns 0 or -errno. */
+DUNE_API int dune_vm_alias(void *alias, void *addr, size_t len, int prot);
+
+/* Accessed and dirty bits: bit i of bits (an array of len / 4096 bits,
+ * rounded up to whole uint64_t) is page i of the range.  DUNE_CLEAR clears
+ * the bits it reports, atomically with reading them.  Return the number of
+ * pages set, or -errno.  Pages the guest has not mapped read as clear. */
+#define DUNE_CLEAR 1u
+DUNE_API long dune_dirty_collect(void *addr, size_t len, uint64_t *bits, unsigned flags);
+DUNE_API long dune_young_collect(void *addr, size_t len, uint64_t *bits, unsigned flags);
+DUNE_API int dune_mkclean(void *addr, size_t len);
+DUNE_API int dune_mkold(void *addr, size_t len);
+
+/* ---- Faults and traps inside dune --------------------------------------
+ *
+ * Handlers run in the guest, on a dune exception stack (32 KiB), when an
+ * exception happens inside dune.  ctx is a ucontext_t (as a signal handler
+ * gets) holding the guest's registers; changes to its general registers
+ * take effect when the handler returns DUNE_RETRY.  DUNE_SIGNAL passes
+ * the event on: the process then gets the signal native execution would
+ * raise, delivered inside dune to its sigaction handler (or, with none,
+ * the native default action).
+ */
+#define DUNE_RETRY  0
+#define DUNE_SIGNAL 1
+
+/* access bits of a fault */
+#define DUNE_ACCESS_READ  1u
+#define DUNE_ACCESS_WRITE 2u
+#define DUNE_ACCESS_EXEC  4u
+
+/* Page faults: addr is the faulting address.  Called for accesses that the
+ * guest-only protection denies and for accesses the host mapping denies
+ * (or where nothing is mapped).  NULL removes the handler. */
+typedef int (*dune_fault_fn)(void *addr, unsigned access, void *ctx, void *arg);
+DUNE_API int dune_set_fault_handler(dune_fault_fn fn, void *arg);
+
+/* Other exceptions by vector (x86: 0 #DE, 3 #BP, 6 #UD, 13 #GP ...; page
+ * faults go to the fault handler).  -EINVAL for a vector out of range or
+ * 14.  NULL removes the handler. */
+typedef int (*dune_trap_fn)(int vector, void *ctx, void *arg);
+DUNE_API int dune_set_trap_handler(int vector, dune_trap_fn fn, void *arg);
 
 #ifdef __cplusplus
 }

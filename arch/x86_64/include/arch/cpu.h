@@ -10,6 +10,9 @@
 #define ARCH_USER_VA_BITS 47
 #define ARCH_USER_VA_END ((1ul << 47) - 4096)
 
+/* The page-fault exception (Intel SDM Vol. 3A 6.15, interrupt 14). */
+#define ARCH_PAGE_FAULT_VECTOR 14
+
 /* Largest XSAVE image KVM_{GET,SET}_XSAVE moves (struct kvm_xsave). */
 #define X86_XSAVE_SIZE 4096
 
@@ -31,7 +34,8 @@ struct x86_sys;
 
 struct arch_vcpu {
 	struct x86_state state __attribute__((aligned(64)));
-	struct x86_sys *sys;		/* GDT, IDT, TSS, stacks */
+	struct x86_sys *sys;		/* GDT, IDT, TSS */
+	void *ist;			/* the exception stack */
 	int regs_dirty;			/* state.regs must be set before run */
 	int flush;			/* reload CR3 before the guest goes on */
 };
