@@ -73,7 +73,7 @@ DUNE_API int dune_stats(struct dune_stats *out)
 	struct dune_vm *vm = vm_current();
 	if (!out)
 		return -EFAULT;
-	if (vm && vm->pid == getpid())
+	if (vm && (arch_guest_mode() || vm->pid == getpid()))
 		*out = vm->stats;
 	else
 		memset(out, 0, sizeof(*out));

@@ -11,10 +11,15 @@
 static int vm_for_call(struct dune_vm **out)
 {
 	struct dune_vm *vm = vm_current();
-	if (!vm || vm->pid != getpid())
+	if (!vm)
 		return -ENOTSUP;
-	if (!arch_guest_mode() && vm->vcpu && vm->vcpu->tid)
-		return -EBUSY;
+	/* Inside, the VM is this process's; outside, it may be a parent's. */
+	if (!arch_guest_mode()) {
+		if (vm->pid != getpid())
+			return -ENOTSUP;
+		if (vm->vcpu && vm->vcpu->tid)
+			return -EBUSY;
+	}
 	*out = vm;
 	return 0;
 }

@@ -6,7 +6,8 @@ TEST_EXTENSIONS = .sh
 SH_LOG_DRIVER = $(LOG_DRIVER)
 
 dune_tests = t/enter-escape t/syscalls t/memory t/time t/simd t/tls \
-	t/fork t/exec t/cycles t/signals t/outside t/exit t/threads
+	t/fork t/exec t/cycles t/signals t/outside t/exit t/threads \
+	t/vmprot t/dirty t/faults t/guest-signals t/alias
 unit_tests = t/x86-vmx-check t/errors t/vmas
 check_PROGRAMS += $(dune_tests) $(unit_tests)
 TESTS += $(dune_tests) $(unit_tests)
@@ -41,3 +42,8 @@ EXTRA_DIST += t/vm-suite.sh t/vm-48.sh t/vm-39.sh
 t_outside_LDADD = $(t_dune_ldadd) -lpthread
 t_exit_LDADD = $(t_dune_ldadd) -lpthread
 t_threads_LDADD = $(t_dune_ldadd) -lpthread
+t_vmprot_LDADD = $(t_dune_ldadd)
+t_dirty_LDADD = $(t_dune_ldadd)
+t_faults_LDADD = $(t_dune_ldadd)
+t_guest_signals_LDADD = $(t_dune_ldadd)
+t_alias_LDADD = $(t_dune_ldadd)
