@@ -147,6 +147,7 @@ int arch_trap_replay(struct dune_vcpu *v, uintptr_t frame);
 /* Guest page tables.  va is the guest virtual (= host virtual) address,
  * gpa where it lives in guest physical space, prot PROT_* bits.
  * arch_pt_map mirrors a host page (keeping a guard and the A/D bits). */
+int arch_pt_init(struct dune_vm *vm);	/* the root table */
 int arch_pt_map(struct dune_vm *vm, uintptr_t va, uint64_t gpa, int prot);
 void arch_pt_unmap(struct dune_vm *vm, uintptr_t start, uintptr_t end);
 int arch_pte_get(struct dune_vm *vm, uintptr_t va, struct pte *p); /* -ENOENT */
@@ -164,6 +165,10 @@ int arch_pt_protect(struct dune_vm *vm, uintptr_t start, uintptr_t end, int prot
  * Flushes the TLB once for the call when it cleared anything. */
 long arch_pt_scan(struct dune_vm *vm, uintptr_t start, uintptr_t end, bool dirty,
 		  bool clear, uint64_t *bits);
+
+/* Tests and benchmarks: set the accessed (and, for a write, dirty) bits
+ * for an access to va as the MMU would, on tables no CPU walks. */
+int arch_pt_touch(struct dune_vm *vm, uintptr_t va, bool write);
 
 /* Guest side: the exception dispatcher's helpers.  Convert between the
  * trap frame and a ucontext_t (void * keeps <ucontext.h> out of here);

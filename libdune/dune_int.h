@@ -120,6 +120,7 @@ HIDDEN void dune_trace(struct dune_vm *vm, const char *fmt, ...)
 HIDDEN int vm_get(struct dune_vm **out);
 HIDDEN int vcpu_get(struct dune_vm *vm, struct dune_vcpu **out);
 HIDDEN struct dune_vm *vm_current(void);
+HIDDEN int vm_detached(struct dune_vm **out);
 
 /* slots.c: guest physical space. */
 HIDDEN int slots_gpa(struct dune_vm *vm, uintptr_t hva, uint64_t *gpa);

@@ -11,6 +11,8 @@
 
 static int add_slot(struct dune_vm *vm, uintptr_t hva, uint64_t gpa)
 {
+	if (vm->vm_fd < 0)
+		return 0;	/* detached tables (vm_detached): no KVM */
 	struct kvm_userspace_memory_region m = {
 		.slot = (uint32_t)vm->nblocks,
 		.guest_phys_addr = gpa,

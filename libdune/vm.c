@@ -137,6 +137,36 @@ static int vm_create(struct dune_vm **out)
 	return 0;
 }
 
+/* Page tables with no KVM behind them, made the process's VM: the
+ * page-table code and the public calls on it run natively, for unit tests
+ * and for measuring scans on hosts without virtualization. */
+int vm_detached(struct dune_vm **out)
+{
+	struct dune_vm *vm = mmap(NULL, sizeof(*vm), PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int r;
+	if (vm == MAP_FAILED)
+		return -ENOMEM;
+	vm->kvm_fd = vm->vm_fd = vm->probe_pipe[0] = vm->probe_pipe[1] = -1;
+	vm->pid = getpid();
+	vm->phys_bits = ARCH_USER_VA_BITS;
+	vm->vmas.stale = true;
+	vm->blocks = mmap(NULL, MAX_BLOCKS * sizeof(*vm->blocks), PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	r = vm->blocks == MAP_FAILED ? -ENOMEM : arch_pt_init(vm);
+	if (vm->blocks == MAP_FAILED)
+		vm->blocks = NULL;
+	if (r < 0) {
+		vm_free(vm);
+		return r;
+	}
+	pthread_mutex_lock(&vm_lock);
+	current_vm = vm;
+	pthread_mutex_unlock(&vm_lock);
+	*out = vm;
+	return 0;
+}
+
 int vm_get(struct dune_vm **out)
 {
 	int r = 0;

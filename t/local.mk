@@ -8,7 +8,7 @@ SH_LOG_DRIVER = $(LOG_DRIVER)
 dune_tests = t/enter-escape t/syscalls t/memory t/time t/simd t/tls \
 	t/fork t/exec t/cycles t/signals t/outside t/exit t/threads \
 	t/vmprot t/dirty t/faults t/guest-signals t/alias
-unit_tests = t/x86-vmx-check t/errors t/vmas
+unit_tests = t/x86-vmx-check t/errors t/vmas t/pt-unit
 check_PROGRAMS += $(dune_tests) $(unit_tests)
 TESTS += $(dune_tests) $(unit_tests)
 
@@ -47,3 +47,4 @@ t_dirty_LDADD = $(t_dune_ldadd)
 t_faults_LDADD = $(t_dune_ldadd)
 t_guest_signals_LDADD = $(t_dune_ldadd)
 t_alias_LDADD = $(t_dune_ldadd)
+t_pt_unit_LDADD = libdune/libdune_core.la -lpthread

@@ -156,6 +156,30 @@ int arch_pte_get(struct dune_vm *vm, uintptr_t va, struct pte *p)
 	return 0;
 }
 
+int arch_pt_init(struct dune_vm *vm)
+{
+	return pt_page_alloc(vm, (uintptr_t *)&vm->arch.root_hva, &vm->arch.root_gpa);
+}
+
+/* What the MMU does on an access: accessed bits on the way down, the
+ * dirty bit on a write (Intel SDM Vol. 3A 4.8). */
+int arch_pt_touch(struct dune_vm *vm, uintptr_t va, bool write)
+{
+	uint64_t *table = (uint64_t *)(uintptr_t)vm->arch.root_hva;
+	for (int level = 3; level > 0; level--) {
+		uint64_t *e = &table[index_at(va, level)];
+		if (!(*e & PTE_P))
+			return -ENOENT;
+		*e |= PTE_A;
+		table = table_of(vm, *e);
+	}
+	uint64_t *e = &table[index_at(va, 0)];
+	if (!(*e & PTE_P) || (write && !(*e & PTE_RW)))
+		return -EACCES;
+	*e |= PTE_A | (write ? PTE_D : 0);
+	return 0;
+}
+
 /* Mirror one host page: keep a guard and the A/D bits already there. */
 int arch_pt_map(struct dune_vm *vm, uintptr_t va, uint64_t gpa, int prot)
 {

@@ -79,7 +79,7 @@ int arch_vm_init(struct dune_vm *vm)
 	r = x86_cpuid_fetch(vm);
 	if (r < 0)
 		return r;
-	return pt_page_alloc(vm, (uintptr_t *)&vm->arch.root_hva, &vm->arch.root_gpa);
+	return arch_pt_init(vm);
 }
 
 void arch_vm_destroy(struct dune_vm *vm)
