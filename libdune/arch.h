@@ -149,6 +149,8 @@ int arch_trap_replay(struct dune_vcpu *v, uintptr_t frame);
  * arch_pt_map mirrors a host page (keeping a guard and the A/D bits). */
 int arch_pt_init(struct dune_vm *vm);	/* the root table */
 int arch_pt_map(struct dune_vm *vm, uintptr_t va, uint64_t gpa, int prot);
+/* The same for a whole huge page (1 << ARCH_HUGE_SHIFT, aligned). */
+int arch_pt_map_huge(struct dune_vm *vm, uintptr_t va, uint64_t gpa, int prot);
 void arch_pt_unmap(struct dune_vm *vm, uintptr_t start, uintptr_t end);
 int arch_pte_get(struct dune_vm *vm, uintptr_t va, struct pte *p); /* -ENOENT */
 void arch_pt_each(struct dune_vm *vm, uintptr_t start, uintptr_t end,

@@ -37,6 +37,7 @@ struct vma {
 	int prot;		/* PROT_* */
 	bool grows_down;	/* the [stack] mapping */
 	unsigned long inode;	/* of a file mapping, else 0 */
+	bool huge;		/* anonymous hugetlb (MAP_HUGETLB) */
 };
 
 /* Hypercalls from guest code to the host loop (arch_hypercall). */

@@ -110,6 +110,12 @@ int mirror_fault(struct dune_vm *vm, uintptr_t addr, unsigned access)
 	if (!permits(v->prot, access))
 		return -EACCES;
 	uintptr_t lo = addr & ~(WINDOW - 1), hi = lo + WINDOW;
+	if (v->huge && WINDOW == 1ul << ARCH_HUGE_SHIFT && lo >= v->start && hi <= v->end) {
+		/* A hugetlb page: one huge leaf, whose dirty bit covers it. */
+		uint64_t gpa;
+		int r = slots_gpa(vm, lo, &gpa);
+		return r < 0 ? r : arch_pt_map_huge(vm, lo, gpa, v->prot);
+	}
 	if (lo < v->start)
 		lo = v->start;
 	if (hi > v->end)
@@ -198,7 +204,7 @@ int mirror_pin(struct dune_vm *vm, uintptr_t start, uintptr_t end, int prot)
 	end = (end + PAGE_SIZE - 1) & PAGE_MASK;
 	if (vm->npinned == vm->pinned_cap && pinned_grow(vm) < 0)
 		return -ENOMEM;
-	vm->pinned[vm->npinned++] = (struct vma){ start, end, prot, false, 0 };
+	vm->pinned[vm->npinned++] = (struct vma){ .start = start, .end = end, .prot = prot };
 	return mirror_map_range(vm, start, end, prot);
 }
 

@@ -51,6 +51,7 @@ static int parse_line(struct vma *v, const char *s, const char *end)
 		  (s[1] == 'w' ? PROT_WRITE : 0) |
 		  (s[2] == 'x' ? PROT_EXEC : 0);
 	v->grows_down = end - s >= 7 && memcmp(end - 7, "[stack]", 7) == 0;
+	v->huge = memmem(s, (size_t)(end - s), "/anon_hugepage", 14) != NULL;
 	/* Skip "rwxp offset dev " to the inode. */
 	v->inode = 0;
 	for (int field = 0; field < 3 && s < end; field++) {

@@ -7,7 +7,7 @@ SH_LOG_DRIVER = $(LOG_DRIVER)
 
 dune_tests = t/enter-escape t/syscalls t/memory t/time t/simd t/tls \
 	t/fork t/exec t/cycles t/signals t/outside t/exit t/threads \
-	t/vmprot t/dirty t/faults t/guest-signals t/alias
+	t/vmprot t/dirty t/faults t/guest-signals t/alias t/huge
 unit_tests = t/x86-vmx-check t/errors t/vmas t/pt-unit
 check_PROGRAMS += $(dune_tests) $(unit_tests)
 TESTS += $(dune_tests) $(unit_tests)
@@ -48,3 +48,4 @@ t_faults_LDADD = $(t_dune_ldadd)
 t_guest_signals_LDADD = $(t_dune_ldadd)
 t_alias_LDADD = $(t_dune_ldadd)
 t_pt_unit_LDADD = libdune/libdune_core.la -lpthread
+t_huge_LDADD = $(t_dune_ldadd)

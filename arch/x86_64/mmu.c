@@ -197,6 +197,20 @@ int arch_pt_map(struct dune_vm *vm, uintptr_t va, uint64_t gpa, int prot)
 	return 0;
 }
 
+/* Mirror a 2 MiB host huge page with one 2 MiB leaf (a PDE with PS set,
+ * Intel SDM Vol. 3A Table 4-17).  A table already there is dropped. */
+int arch_pt_map_huge(struct dune_vm *vm, uintptr_t va, uint64_t gpa, int prot)
+{
+	uint64_t *pde = pde_of(vm, va, 1);
+	struct pte p = { .mapped = true, .gpa = gpa, .host_prot = prot };
+	if (!pde)
+		return -ENOMEM;
+	if ((gpa | va) & ((1ul << 21) - 1))
+		return -EINVAL;
+	*pde = encode(&p, (*pde & PTE_PS) ? *pde & (PTE_A | PTE_D) : 0) | PTE_PS;
+	return 0;
+}
+
 void arch_pt_unmap(struct dune_vm *vm, uintptr_t start, uintptr_t end)
 {
 	uintptr_t va = start;

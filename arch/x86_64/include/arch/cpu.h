@@ -10,6 +10,9 @@
 #define ARCH_USER_VA_BITS 47
 #define ARCH_USER_VA_END ((1ul << 47) - 4096)
 
+/* Huge pages mirrored as one leaf: 2 MiB page-directory leaves. */
+#define ARCH_HUGE_SHIFT 21
+
 /* The page-fault exception (Intel SDM Vol. 3A 6.15, interrupt 14). */
 #define ARCH_PAGE_FAULT_VECTOR 14
 
