@@ -127,7 +127,9 @@ DUNE_API int dune_vm_walk(void *addr, size_t len,
  * len) inside dune, with protection prot (capped by addr's host mapping).
  * The alias range must be reserved on the host as PROT_NONE (mmap with
  * PROT_NONE), so nothing else is placed there; the alias exists only in
- * the guest (system calls see the reservation).  Returns 0 or -errno. */
+ * the guest (system calls see the reservation).  Call it outside dune
+ * (-ENOTSUP inside: it reads the host mappings).  Returns 0, -EINVAL,
+ * -ENOMEM (addr not mapped), -ENOSPC (64 aliases) or another -errno. */
 DUNE_API int dune_vm_alias(void *alias, void *addr, size_t len, int prot);
 
 /* Accessed and dirty bits: bit i of bits (an array of len / 4096 bits,
