@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
 
 struct dune_vm;
 struct dune_vcpu;
@@ -184,6 +185,13 @@ uintptr_t arch_trap_sp(const struct trap *t);
 int arch_signal_frame(struct trap *t, const void *siginfo, uintptr_t sp,
 		      uintptr_t handler, uintptr_t restorer, uint64_t old_mask,
 		      const void *stack);
+
+/* Host backend: the access of a fault from a signal's ucontext
+ * (ACCESS_*), the exception vector behind a signal (-1 if none), and the
+ * signal native execution raises for a vector (0 if none). */
+unsigned arch_uc_access(const void *uc);
+int arch_signal_vector(int sig, const siginfo_t *si);
+int arch_vector_signal(int vector);
 
 /* The host's system call instruction: returns the raw result (-errno on
  * failure) and leaves errno alone, which belongs to the guest's code. */

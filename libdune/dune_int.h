@@ -38,6 +38,8 @@ struct vma {
 	bool grows_down;	/* the [stack] mapping */
 	unsigned long inode;	/* of a file mapping, else 0 */
 	bool huge;		/* anonymous hugetlb (MAP_HUGETLB) */
+	bool shared;		/* MAP_SHARED */
+	uint64_t offset;	/* into the file */
 };
 
 /* Hypercalls from guest code to the host loop (arch_hypercall). */
@@ -129,6 +131,7 @@ HIDDEN void slots_release(struct dune_vm *vm);
 
 /* vmas.c: the cached picture of host mappings. */
 HIDDEN int vmas_refresh(struct dune_vm *vm);
+HIDDEN int vmas_read(struct vma_cache *c);
 HIDDEN const struct vma *vmas_find(const struct vma_cache *c, uintptr_t addr);
 HIDDEN const struct vma *vmas_next(const struct vma_cache *c, uintptr_t addr);
 HIDDEN int vmas_parse(struct vma_cache *c, const char *text, size_t len);

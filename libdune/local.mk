@@ -5,7 +5,10 @@ noinst_LTLIBRARIES = libdune/libdune_core.la
 libdune_libdune_core_la_SOURCES = \
 	libdune/api.c libdune/vm.c libdune/loop.c libdune/syscall.c \
 	libdune/mirror.c libdune/vmas.c libdune/slots.c libdune/ptpool.c \
-	libdune/debug.c libdune/guest.c libdune/pt.c libdune/dune_int.h libdune/arch.h
+	libdune/debug.c libdune/guest.c libdune/kvm.c libdune/kvm_pt.c libdune/kvm.h \
+	libdune/backend.c libdune/backend.h libdune/host.c libdune/host.h \
+	libdune/host_region.c libdune/host_signal.c libdune/host_dirty.c \
+	libdune/host_alias.c libdune/dune_int.h libdune/arch.h
 
 lib_LTLIBRARIES += libdune/libdune.la
 libdune_libdune_la_SOURCES =

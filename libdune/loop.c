@@ -138,10 +138,15 @@ void loop_run(struct dune_vcpu *v)
 			count(vm, DUNE_EXIT_OTHER);
 			dune_trace(vm, "KVM exit %d, error %d", e.vector, e.error);
 			if (first) {
+				/* Nothing ran: the caller gets the error. */
 				vm->stats.enters--;
 				leave(v, e.error ? e.error : -EIO, false);
 			}
-			replay(v, "KVM cannot go on");
+			if (e.error == 0)
+				replay(v, "an instruction only the host can run");
+			/* The guest's state is lost (a shutdown): continuing
+			 * anywhere would run code twice. */
+			die_of(SIGSEGV);
 		}
 	}
 }

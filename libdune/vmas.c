@@ -52,14 +52,20 @@ static int parse_line(struct vma *v, const char *s, const char *end)
 		  (s[2] == 'x' ? PROT_EXEC : 0);
 	v->grows_down = end - s >= 7 && memcmp(end - 7, "[stack]", 7) == 0;
 	v->huge = memmem(s, (size_t)(end - s), "/anon_hugepage", 14) != NULL;
-	/* Skip "rwxp offset dev " to the inode. */
+	v->shared = s[3] == 's';
+	/* Skip "rwxp ", read the offset, skip "dev " to the inode. */
 	v->inode = 0;
-	for (int field = 0; field < 3 && s < end; field++) {
-		while (s < end && *s != ' ')
-			s++;
-		while (s < end && *s == ' ')
-			s++;
-	}
+	while (s < end && *s != ' ')
+		s++;
+	while (s < end && *s == ' ')
+		s++;
+	v->offset = hex(&s, end);
+	while (s < end && *s == ' ')
+		s++;
+	while (s < end && *s != ' ')	/* the device */
+		s++;
+	while (s < end && *s == ' ')
+		s++;
 	while (s < end && *s >= '0' && *s <= '9')
 		v->inode = v->inode * 10 + (unsigned long)(*s++ - '0');
 	return v->start < v->end ? 0 : -EINVAL;
@@ -124,17 +130,21 @@ static int read_maps(char **buf, size_t *cap, size_t *len)
 	return r;
 }
 
-int vmas_refresh(struct dune_vm *vm)
+int vmas_read(struct vma_cache *c)
 {
-	struct vma_cache *c = &vm->vmas;
 	int saved = errno, r;
 	size_t len = 0;
 	r = read_maps(&c->text, &c->text_cap, &len);
 	if (r == 0)
 		r = vmas_parse(c, c->text, len);
-	vm->stats.maps_reads++;
 	errno = saved;
 	return r;
+}
+
+int vmas_refresh(struct dune_vm *vm)
+{
+	vm->stats.maps_reads++;
+	return vmas_read(&vm->vmas);
 }
 
 /* The mapping that contains addr, or NULL. */

@@ -138,7 +138,12 @@ int main(int argc, char **argv)
 	dune_escape();
 
 	/* The negative control: without the flush, writes after a clear are
-	 * missed, so the same check must fail. */
+	 * missed, so the same check must fail.  (KVM only: the host backend
+	 * has no TLB of its own to flush; t/host-dirty.c has its controls.) */
+	if (!on_kvm()) {
+		skip(1, "no guest TLB on the host backend");
+		return done_testing();
+	}
 	int fds[2];
 	if (pipe(fds) < 0)
 		return 1;

@@ -26,6 +26,12 @@ static inline void need_dune(void)
 	dune_escape();
 }
 
+/* Which backend the tests run on: some facts exist only on one. */
+static inline int on_kvm(void)
+{
+	return strncmp(dune_backend(), "kvm", 3) == 0;
+}
+
 /* Run fn in a child; return its wait status. */
 static inline int in_child(void (*fn)(void))
 {

@@ -107,7 +107,8 @@ int main(void)
 	   "returning handler: RIP and RBX changes take effect");
 	struct dune_stats st;
 	dune_stats(&st);
-	ok(st.signals >= 6, "signals delivered inside dune: %llu", (unsigned long long)st.signals);
+	ok(!on_kvm() || st.signals >= 6, "signals delivered inside dune: %llu",
+	   (unsigned long long)st.signals);
 	/* The mask is restored after the handler returned. */
 	sigset_t now;
 	sigprocmask(SIG_BLOCK, NULL, &now);

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <sys/mman.h>
 #include "dune_int.h"
+#include "kvm.h"
 #include "tap.h"
 
 #define TABLE (512 * PAGE_SIZE)	/* what one leaf table covers */
@@ -22,57 +23,57 @@ int main(void)
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	char *heap = (char *)(((uintptr_t)raw + TABLE - 1) & ~(TABLE - 1));
 	char *ro = mmap(NULL, PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ok(dune_vm_lookup(heap, &info) == -ENOENT, "nothing mirrored yet");
+	ok(kvm_vm_lookup((uintptr_t)heap, &info) == -ENOENT, "nothing mirrored yet");
 	ok(mirror_populate(vm, (uintptr_t)heap, (uintptr_t)heap + 4 * TABLE) == 0,
 	   "mirror 2048 pages from the host mappings");
-	ok(dune_vm_lookup(heap + 5, &info) == 0 && info.present &&
+	ok(kvm_vm_lookup((uintptr_t)heap, &info) == 0 && info.present &&
 	   info.prot == (PROT_READ | PROT_WRITE) && !info.dirty && !info.accessed,
 	   "a mirrored page: read-write, clean, old");
-	ok(dune_dirty_collect(heap, 4 * TABLE, bits, 0) == 0, "nothing dirty");
+	ok(kvm_collect((uintptr_t)(heap), (uintptr_t)(heap) + (4 * TABLE), bits, false, true) == 0, "nothing dirty");
 	static const int pages[] = { 0, 7, 511, 512, 1500, 2047 };
 	for (int i = 0; i < 6; i++)
 		arch_pt_touch(vm, (uintptr_t)heap + pages[i] * PAGE_SIZE, true);
-	long n = dune_dirty_collect(heap, 4 * TABLE, bits, DUNE_CLEAR);
+	long n = kvm_collect((uintptr_t)(heap), (uintptr_t)(heap) + (4 * TABLE), bits, true, true);
 	int exact = n == 6;
 	for (int i = 0; i < 6; i++)
 		exact &= !!(bits[pages[i] / 64] & (1ull << (pages[i] % 64)));
 	ok(exact, "exactly the written pages are dirty (%ld)", n);
-	ok(dune_dirty_collect(heap, 4 * TABLE, bits, 0) == 0, "cleared");
-	ok(dune_young_collect(heap, 4 * TABLE, bits, 0) == 6, "the same pages are young");
+	ok(kvm_collect((uintptr_t)(heap), (uintptr_t)(heap) + (4 * TABLE), bits, false, true) == 0, "cleared");
+	ok(kvm_collect((uintptr_t)(heap), (uintptr_t)(heap) + (4 * TABLE), bits, false, false) == 6, "the same pages are young");
 	/* A clearing young scan clears the directories' accessed bits; the
 	 * dirty scan must still find a page written before it. */
 	arch_pt_touch(vm, (uintptr_t)heap + 600 * PAGE_SIZE, true);
-	ok(dune_mkold(heap, 4 * TABLE) == 0 &&
-	   dune_dirty_collect(heap, 4 * TABLE, bits, 0) == 1 &&
+	ok(kvm_collect((uintptr_t)(heap), (uintptr_t)(heap) + (4 * TABLE), NULL, true, false) >= 0 &&
+	   kvm_collect((uintptr_t)(heap), (uintptr_t)(heap) + (4 * TABLE), bits, false, true) == 1 &&
 	   (bits[600 / 64] & (1ull << (600 % 64))), "dirty survives a clearing young scan");
-	ok(dune_mkclean(heap, 4 * TABLE) == 0 && dune_mkold(heap, 4 * TABLE) == 0 &&
-	   dune_young_collect(heap, 4 * TABLE, bits, 0) == 0 &&
-	   dune_dirty_collect(heap, 4 * TABLE, bits, 0) == 0, "all clean and old");
+	ok(kvm_collect((uintptr_t)(heap), (uintptr_t)(heap) + (4 * TABLE), NULL, true, true) >= 0 && kvm_collect((uintptr_t)(heap), (uintptr_t)(heap) + (4 * TABLE), NULL, true, false) >= 0 &&
+	   kvm_collect((uintptr_t)(heap), (uintptr_t)(heap) + (4 * TABLE), bits, false, false) == 0 &&
+	   kvm_collect((uintptr_t)(heap), (uintptr_t)(heap) + (4 * TABLE), bits, false, true) == 0, "all clean and old");
 	arch_pt_touch(vm, (uintptr_t)heap + 1000 * PAGE_SIZE, false);
-	ok(dune_young_collect(heap, 4 * TABLE, bits, 0) == 1 &&
-	   dune_dirty_collect(heap, 4 * TABLE, bits, 0) == 0,
+	ok(kvm_collect((uintptr_t)(heap), (uintptr_t)(heap) + (4 * TABLE), bits, false, false) == 1 &&
+	   kvm_collect((uintptr_t)(heap), (uintptr_t)(heap) + (4 * TABLE), bits, false, true) == 0,
 	   "a read after the clear: young, not dirty (tables skipped otherwise)");
 	/* A partial clear must not hide the rest of its table. */
 	arch_pt_touch(vm, (uintptr_t)heap + 10 * PAGE_SIZE, true);
 	arch_pt_touch(vm, (uintptr_t)heap + 20 * PAGE_SIZE, true);
-	dune_dirty_collect(heap + 10 * PAGE_SIZE, PAGE_SIZE, bits, DUNE_CLEAR);
-	ok(dune_dirty_collect(heap, TABLE, bits, 0) == 1 && (bits[0] & (1ull << 20)),
+	kvm_collect((uintptr_t)(heap + 10 * PAGE_SIZE), (uintptr_t)(heap + 10 * PAGE_SIZE) + (PAGE_SIZE), bits, true, true);
+	ok(kvm_collect((uintptr_t)(heap), (uintptr_t)(heap) + (TABLE), bits, false, true) == 1 && (bits[0] & (1ull << 20)),
 	   "a one-page clear leaves the table's other dirty page");
 	/* Guest-only protection. */
-	ok(dune_vm_protect(heap, 2 * PAGE_SIZE, PROT_NONE) == 0 &&
-	   dune_vm_lookup(heap, &info) == 0 && info.present && info.prot == 0 &&
+	ok(kvm_vm_protect((uintptr_t)(heap), (uintptr_t)(heap) + (2 * PAGE_SIZE), PROT_NONE) == 0 &&
+	   kvm_vm_lookup((uintptr_t)heap, &info) == 0 && info.present && info.prot == 0 &&
 	   info.guarded && info.host_prot == (PROT_READ | PROT_WRITE),
 	   "PROT_NONE guard: still a translation, nothing granted");
 	ok(arch_pt_touch(vm, (uintptr_t)heap, false) == -EACCES,
 	   "the MMU would fault on it");
 	ok(mirror_fault(vm, (uintptr_t)heap, ACCESS_READ) == 0 &&
-	   dune_vm_lookup(heap, &info) == 0 && info.guarded && info.prot == 0,
+	   kvm_vm_lookup((uintptr_t)heap, &info) == 0 && info.guarded && info.prot == 0,
 	   "re-mirroring the page keeps the guard");
-	ok(dune_vm_protect(heap, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC) == 0 &&
-	   dune_vm_lookup(heap + PAGE_SIZE, &info) == 0 &&
+	ok(kvm_vm_protect((uintptr_t)(heap), (uintptr_t)(heap) + (2 * PAGE_SIZE), PROT_READ | PROT_WRITE | PROT_EXEC) == 0 &&
+	   kvm_vm_lookup((uintptr_t)heap + PAGE_SIZE, &info) == 0 &&
 	   info.prot == (PROT_READ | PROT_WRITE), "a guard never exceeds the host's protection");
-	ok(dune_vm_protect(ro, PAGE_SIZE, PROT_READ | PROT_WRITE) == 0 &&
-	   dune_vm_lookup(ro, &info) == 0 && info.prot == PROT_READ &&
+	ok(kvm_vm_protect((uintptr_t)(ro), (uintptr_t)(ro) + (PAGE_SIZE), PROT_READ | PROT_WRITE) == 0 &&
+	   kvm_vm_lookup((uintptr_t)ro, &info) == 0 && info.prot == PROT_READ &&
 	   arch_pt_touch(vm, (uintptr_t)ro, true) == -EACCES,
 	   "read-only host page stays read-only");
 	ok(mirror_fault(vm, (uintptr_t)ro, ACCESS_WRITE) == -EACCES &&
@@ -80,7 +81,7 @@ int main(void)
 	   "mirror: -EACCES where the host denies, -EFAULT where nothing is mapped");
 	munmap(ro, PAGE_SIZE);
 	mirror_zap(vm, (uintptr_t)ro, (uintptr_t)ro + PAGE_SIZE);
-	ok(dune_vm_lookup(ro, &info) == -ENOENT, "zapped after munmap");
+	ok(kvm_vm_lookup((uintptr_t)ro, &info) == -ENOENT, "zapped after munmap");
 	ok(vm->stats.pt_pages >= 6,
 	   "page-table pages counted (%llu)", (unsigned long long)vm->stats.pt_pages);
 	return done_testing();

@@ -76,10 +76,10 @@ int main(void)
 	ok(inside && hits == 4, "signal delivered during guest computation");
 	struct dune_stats st;
 	dune_stats(&st);
-	ok(st.exits_by_reason[DUNE_EXIT_INTERRUPT] >= 1,
+	ok(!on_kvm() || st.exits_by_reason[DUNE_EXIT_INTERRUPT] >= 1,
 	   "counted as an interrupted run (%llu)",
 	   (unsigned long long)st.exits_by_reason[DUNE_EXIT_INTERRUPT]);
-	ok(st.syscalls > 0, "forwarded syscalls counted (%llu)",
+	ok(!on_kvm() || st.syscalls > 0, "forwarded syscalls counted (%llu)",
 	   (unsigned long long)st.syscalls);
 	return done_testing();
 }

@@ -36,10 +36,12 @@ int main(void)
 	step = 3;
 	pthread_join(t, NULL);
 	ok(inside, "first thread inside");
-	ok(busy_result == -EBUSY, "second thread gets -EBUSY meanwhile (%d)", busy_result);
+	/* KVM has one vCPU; the host backend has nothing to share. */
+	ok(busy_result == (on_kvm() ? -EBUSY : 0), "second thread gets %s meanwhile (%d)",
+	   on_kvm() ? "-EBUSY" : "in too", busy_result);
 	ok(later_result == 0 && later_inside, "then enters once the first escaped");
 	dune_stats(&st);
-	ok(st.vms == 1, "on the same VM");
+	ok(!on_kvm() || st.vms == 1, "on the same VM");
 	ok(dune_enter() == 0 && dune_active() && dune_escape() == 0,
 	   "and the first thread can enter again");
 	return done_testing();

@@ -67,7 +67,8 @@ int main(void)
 	   "CLOCK_REALTIME (vDSO) inside within 1 ms: %lld ns after the host's",
 	   (long long)(real - b_real));
 	ok(close_to(tv_ns, b_real, a_real), "gettimeofday inside within 1 ms");
-	ok(t_in >= b_sec && t_in <= a_real / 1000000000 + 1, "time() inside");
+	/* time() reads the tick-updated coarse clock: it may trail by a tick. */
+	ok(t_in >= b_sec - 1 && t_in <= a_real / 1000000000 + 1, "time() inside");
 	ok(tsc_in >= tsc_before && tsc_in <= tsc_after,
 	   "guest TSC in step with the host's");
 	return done_testing();

@@ -5,7 +5,7 @@
 
 static const char maps[] =
 	"55d0a0000000-55d0a0001000 r--p 00000000 fe:01 123  /usr/bin/x\n"
-	"55d0a0001000-55d0a0005000 r-xp 00001000 fe:01 123  /usr/bin/x\n"
+	"55d0a0001000-55d0a0005000 r-xs 00001000 fe:01 123  /usr/bin/x\n"
 	"7f0000000000-7f0000021000 rw-p 00000000 00:00 0 \n"
 	"7f0000021000-7f0004000000 ---p 00000000 00:00 0 \n"
 	"7ffc00000000-7ffc00021000 rw-p 00000000 00:00 0          [stack]\n"
@@ -16,11 +16,12 @@ int main(void)
 {
 	struct vma_cache c = { 0 };
 	const struct vma *v;
-	plan(12);
+	plan(13);
 	ok(vmas_parse(&c, maps, sizeof(maps) - 1) == 0, "parse");
 	ok(c.n == 5, "five user mappings, garbage and vsyscall dropped (%zu)", c.n);
 	v = vmas_find(&c, 0x55d0a0001234);
 	ok(v && v->prot == (PROT_READ | PROT_EXEC), "r-x found with its protection");
+	ok(v && v->inode == 123 && v->offset == 0x1000 && v->shared, "its inode, offset, MAP_SHARED");
 	v = vmas_find(&c, 0x55d0a0000fff);
 	ok(v && v->prot == PROT_READ && v->end == 0x55d0a0001000, "last byte of r--");
 	ok(!vmas_find(&c, 0x55d0a0005000), "end is exclusive");

@@ -46,7 +46,8 @@ int main(void)
 	   "guest protection is capped by the host mapping");
 	char *fresh = mmap(NULL, 8 * 4096, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ok(dune_vm_lookup(fresh, &info) == -ENOENT, "an untouched page is not in the guest yet");
+	ok(dune_vm_lookup(fresh, &info) == (on_kvm() ? -ENOENT : 0),
+	   "an untouched page: not in the guest yet (kvm), mapped (host)");
 	ok(dune_vm_protect(fresh, 8 * 4096, PROT_NONE) == 0 &&
 	   dune_vm_lookup(fresh + 4096, &info) == 0 && info.present && info.prot == 0,
 	   "protecting untouched pages mirrors them first");
@@ -82,7 +83,9 @@ int main(void)
 	if (pid == 0)
 		_exit(dune_vm_protect(p, 4096, PROT_READ) == -ENOTSUP ? 0 : 1);
 	int st;
-	ok(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	   "in a child that never entered: -ENOTSUP");
+	ok(!on_kvm() || (waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0),
+	   "in a child that never entered: -ENOTSUP (kvm: no VM of its own yet)");
+	if (!on_kvm())
+		waitpid(pid, &st, 0);
 	return done_testing();
 }

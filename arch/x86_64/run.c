@@ -117,6 +117,7 @@ static void decode_hlt(struct dune_vcpu *v, struct exit_info *e)
 		v->arch.regs_dirty = 1;
 		e->kind = EXIT_BROKEN;
 		e->vector = KVM_EXIT_HLT;
+		e->error = 0;
 	}
 }
 
@@ -138,7 +139,9 @@ void arch_vcpu_run(struct dune_vcpu *v, struct exit_info *e)
 		e->kind = EXIT_INTERRUPTED;
 		return;
 	}
-	if (r == 0 || r == -EFAULT) {
+	/* Registers only where they mean something: after a shutdown or a
+	 * failed entry they are the vCPU's reset state, not the guest's. */
+	if ((r == 0 && v->run->exit_reason == KVM_EXIT_HLT) || r == -EFAULT) {
 		int g = x86_vcpu_ioctl(v, KVM_GET_REGS, &v->arch.state.regs);
 		if (g < 0)
 			r = g;

@@ -49,6 +49,11 @@ struct dune_stats {
 	uint64_t memslots;	/* KVM memory slots in use */
 	uint64_t pt_pages;	/* guest page-table pages in use */
 	uint64_t vms;		/* VMs built by this process */
+	uint64_t host_faults;	/* host backend: SIGSEGVs it took for tracking */
+	/* How the backend does its work (static strings): */
+	const char *dirty_mechanism;	/* "pte-dirty-bits", "uffd-wp+pagemap-scan", "mprotect" */
+	const char *young_mechanism;	/* "pte-accessed-bits", "idle-page", "prot-none" */
+	const char *fault_mechanism;	/* "guest-exceptions", "sigsegv" */
 };
 
 /* The calling thread continues inside dune: same code, same stack, same

@@ -10,6 +10,8 @@
 #define ARCH_USER_VA_BITS 47
 #define ARCH_USER_VA_END ((1ul << 47) - 4096)
 
+#define ARCH_NAME "x86_64"
+
 /* Huge pages mirrored as one leaf: 2 MiB page-directory leaves. */
 #define ARCH_HUGE_SHIFT 21
 

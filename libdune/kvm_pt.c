@@ -1,10 +1,13 @@
-/* pt.c — the page-table API for runtimes: guest-only protection, page
- * facts, aliases, accessed/dirty collection, fault and trap handlers. */
+/* kvm_pt.c — the KVM backend's page-table calls: guest-only protection,
+ * page facts, aliases, accessed/dirty collection, fault and trap handlers,
+ * all on the guest page tables (from inside the guest, with no exit on the
+ * fast paths, or from outside while no thread is inside). */
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include "dune_int.h"
+#include "kvm.h"
 
 /* The VM the calls act on: -ENOTSUP before the first dune_enter(), -EBUSY
  * while another thread runs inside (its TLB could not be flushed now). */
@@ -24,25 +27,6 @@ static int vm_for_call(struct dune_vm **out)
 	return 0;
 }
 
-static int check_range(const void *addr, size_t len, uintptr_t *start, uintptr_t *end)
-{
-	uintptr_t a = (uintptr_t)addr;
-	if ((a & ~PAGE_MASK) || (len & ~PAGE_MASK) || len == 0)
-		return -EINVAL;
-	if (a + len < a || a + len > ARCH_USER_VA_END)
-		return -EINVAL;
-	*start = a;
-	*end = a + len;
-	return 0;
-}
-
-static int prepare(const void *addr, size_t len, struct dune_vm **vm,
-		   uintptr_t *start, uintptr_t *end)
-{
-	int r = check_range(addr, len, start, end);
-	return r < 0 ? r : vm_for_call(vm);
-}
-
 /* Make sure the guest maps [start, end) (mirroring the host), so that
  * protections and bits have entries to live in. */
 static int populate(struct dune_vm *vm, uintptr_t start, uintptr_t end)
@@ -59,20 +43,12 @@ static int populate(struct dune_vm *vm, uintptr_t start, uintptr_t end)
 	return mirror_populate(vm, va, end);
 }
 
-static bool valid_prot(int prot)
-{
-	return !(prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC));
-}
-
-DUNE_API int dune_vm_protect(void *addr, size_t len, int prot)
+int kvm_vm_protect(uintptr_t start, uintptr_t end, int prot)
 {
 	struct dune_vm *vm;
-	uintptr_t start, end;
-	int r = prepare(addr, len, &vm, &start, &end);
+	int r = vm_for_call(&vm);
 	if (r < 0)
 		return r;
-	if (!valid_prot(prot))
-		return -EINVAL;
 	r = arch_pt_protect(vm, start, end, prot, true);
 	if (r == -ENOENT) {
 		/* Pages not touched yet: mirror them, then protect. */
@@ -94,35 +70,26 @@ static void fill_info(const struct pte *p, struct dune_page_info *info)
 	info->page_size = 1ul << p->shift;
 }
 
-DUNE_API int dune_vm_lookup(const void *addr, struct dune_page_info *info)
+int kvm_vm_lookup(uintptr_t page, struct dune_page_info *info)
 {
 	struct dune_vm *vm;
 	struct pte p;
-	int r;
-	if (!info)
-		return -EFAULT;
-	if ((uintptr_t)addr >= ARCH_USER_VA_END)
-		return -EINVAL;
-	if ((r = vm_for_call(&vm)) < 0)
+	int r = vm_for_call(&vm);
+	if (r < 0)
 		return r;
-	memset(info, 0, sizeof(*info));
-	if ((r = arch_pte_get(vm, (uintptr_t)addr & PAGE_MASK, &p)) < 0)
+	if ((r = arch_pte_get(vm, page, &p)) < 0)
 		return r;
 	fill_info(&p, info);
 	return 0;
 }
 
-DUNE_API int dune_vm_walk(void *addr, size_t len,
-			  int (*cb)(void *page, const struct dune_page_info *info, void *arg),
-			  void *arg)
+int kvm_vm_walk(uintptr_t start, uintptr_t end,
+		int (*cb)(void *, const struct dune_page_info *, void *), void *arg)
 {
 	struct dune_vm *vm;
-	uintptr_t start, end;
-	int r = prepare(addr, len, &vm, &start, &end);
+	int r = vm_for_call(&vm);
 	if (r < 0)
 		return r;
-	if (!cb)
-		return -EFAULT;
 	for (uintptr_t va = start; va < end; va += PAGE_SIZE) {
 		struct dune_page_info info;
 		struct pte p;
@@ -146,22 +113,17 @@ static bool only_reserved(struct dune_vm *vm, uintptr_t start, uintptr_t end)
 	return true;
 }
 
-DUNE_API int dune_vm_alias(void *alias, void *addr, size_t len, int prot)
+int kvm_vm_alias(uintptr_t a, uintptr_t start, uintptr_t end, int prot)
 {
 	struct dune_vm *vm;
-	uintptr_t start, end, a;
-	int r = prepare(addr, len, &vm, &start, &end);
+	int r = vm_for_call(&vm);
 	if (r < 0)
 		return r;
-	a = (uintptr_t)alias;
-	if (!valid_prot(prot) || (a & ~PAGE_MASK) || a + len < a ||
-	    a + len > ARCH_USER_VA_END || (a < end && start < a + len))
-		return -EINVAL;
 	if (arch_guest_mode())
 		return -ENOTSUP;	/* reads the host mappings: call outside */
 	if ((r = vmas_refresh(vm)) < 0)
 		return r;
-	if (!only_reserved(vm, a, a + len))
+	if (!only_reserved(vm, a, a + (end - start)))
 		return -EINVAL;
 	for (uintptr_t va = start; va < end;) {
 		const struct vma *v = vmas_find(&vm->vmas, va);
@@ -171,51 +133,24 @@ DUNE_API int dune_vm_alias(void *alias, void *addr, size_t len, int prot)
 	}
 	if (vm->naliases == MAX_ALIASES)
 		return -ENOSPC;
-	vm->aliases[vm->naliases++] = (struct alias){ a, len, start, prot };
+	vm->aliases[vm->naliases++] = (struct alias){ a, end - start, start, prot };
 	/* Whatever the guest had mapped there goes; faults fill it anew. */
-	arch_pt_unmap(vm, a, a + len);
+	arch_pt_unmap(vm, a, a + (end - start));
 	if (vm->vcpu)
 		vm->vcpu->arch.flush = 1;
 	return 0;
 }
 
-static long collect(void *addr, size_t len, uint64_t *bits, unsigned flags, bool dirty)
+long kvm_collect(uintptr_t start, uintptr_t end, uint64_t *bits, bool clear, bool dirty)
 {
 	struct dune_vm *vm;
-	uintptr_t start, end;
-	int r = prepare(addr, len, &vm, &start, &end);
+	int r = vm_for_call(&vm);
 	if (r < 0)
 		return r;
-	if (flags & ~DUNE_CLEAR)
-		return -EINVAL;
-	if (bits)
-		memset(bits, 0, ((len / PAGE_SIZE + 63) / 64) * sizeof(uint64_t));
-	return arch_pt_scan(vm, start, end, dirty, flags & DUNE_CLEAR, bits);
+	return arch_pt_scan(vm, start, end, dirty, clear, bits);
 }
 
-DUNE_API long dune_dirty_collect(void *addr, size_t len, uint64_t *bits, unsigned flags)
-{
-	return bits ? collect(addr, len, bits, flags, true) : -EFAULT;
-}
-
-DUNE_API long dune_young_collect(void *addr, size_t len, uint64_t *bits, unsigned flags)
-{
-	return bits ? collect(addr, len, bits, flags, false) : -EFAULT;
-}
-
-DUNE_API int dune_mkclean(void *addr, size_t len)
-{
-	long r = collect(addr, len, NULL, DUNE_CLEAR, true);
-	return r < 0 ? (int)r : 0;
-}
-
-DUNE_API int dune_mkold(void *addr, size_t len)
-{
-	long r = collect(addr, len, NULL, DUNE_CLEAR, false);
-	return r < 0 ? (int)r : 0;
-}
-
-DUNE_API int dune_set_fault_handler(dune_fault_fn fn, void *arg)
+int kvm_set_fault_handler(dune_fault_fn fn, void *arg)
 {
 	struct dune_vm *vm;
 	int r = vm_get(&vm);
@@ -226,13 +161,11 @@ DUNE_API int dune_set_fault_handler(dune_fault_fn fn, void *arg)
 	return 0;
 }
 
-DUNE_API int dune_set_trap_handler(int vector, dune_trap_fn fn, void *arg)
+int kvm_set_trap_handler(int vector, dune_trap_fn fn, void *arg)
 {
 	struct dune_vm *vm;
-	int r;
-	if (vector < 0 || vector >= NTRAPS || vector == ARCH_PAGE_FAULT_VECTOR)
-		return -EINVAL;
-	if ((r = vm_get(&vm)) < 0)
+	int r = vm_get(&vm);
+	if (r < 0)
 		return r;
 	vm->trap_arg[vector] = arg;
 	__atomic_store_n(&vm->trap_fn[vector], fn, __ATOMIC_RELEASE);
