@@ -115,6 +115,12 @@ struct dune_vm {
 	bool debug;
 };
 
+/* host_mm.c: the library's own mapping calls, which bypass the
+ * interposed mmap/munmap/mprotect/mremap (and so never take their lock). */
+HIDDEN void *sys_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+HIDDEN int sys_munmap(void *addr, size_t len);
+HIDDEN int sys_mprotect(void *addr, size_t len, int prot);
+
 /* debug.c */
 HIDDEN void dune_trace(struct dune_vm *vm, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

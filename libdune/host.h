@@ -56,6 +56,9 @@ HIDDEN int host_page_prot(const struct host_region *r, size_t page);
 HIDDEN void host_regions_forget(uintptr_t start, uintptr_t end);
 HIDDEN void host_unit_set(struct host_region *r, uintptr_t va, uint8_t clear, uint8_t set);
 
+/* host_mm.c: mprotect for the backend's own changes (not interposed). */
+HIDDEN int host_mprotect(uintptr_t start, size_t len, int prot);
+
 /* host_signal.c */
 HIDDEN int host_signal_take(int sig);
 HIDDEN int host_vector_signal(int vector);

@@ -35,7 +35,7 @@ int host_vm_alias(uintptr_t alias, uintptr_t start, uintptr_t end, int prot)
 	fd = open(path, (src.prot & PROT_WRITE ? O_RDWR : O_RDONLY) | O_CLOEXEC);
 	if (fd < 0)
 		return errno == EPERM || errno == EACCES ? -ENOTSUP : -errno;
-	p = mmap((void *)alias, end - start, prot & src.prot, MAP_SHARED | MAP_FIXED, fd,
+	p = sys_mmap((void *)alias, end - start, prot & src.prot, MAP_SHARED | MAP_FIXED, fd,
 		 (off_t)(src.offset + (start - src.start)));
 	r = p == MAP_FAILED ? -errno : 0;
 	close(fd);

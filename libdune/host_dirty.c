@@ -87,13 +87,13 @@ static bool uffd_works(void)
 	if (host.uffd < 0 || ioctl(host.uffd, UFFDIO_API, &api) < 0)
 		return false;
 	host.pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-	page = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	page = sys_mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ok = host.pagemap >= 0 && page != MAP_FAILED &&
 	     uffd_register((uintptr_t)page, (uintptr_t)page + PAGE_SIZE) == 0 &&
 	     pagemap_scan((uintptr_t)page, (uintptr_t)page, (uintptr_t)page + PAGE_SIZE,
 			  NULL, true) >= 0;
 	if (page != MAP_FAILED)
-		munmap(page, PAGE_SIZE);
+		sys_munmap(page, PAGE_SIZE);
 	return ok;
 }
 

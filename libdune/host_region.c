@@ -55,7 +55,7 @@ int host_apply(struct host_region *r, uintptr_t start, uintptr_t end)
 		int next = va < end ? host_page_prot(r, (va - r->start) / PAGE_SIZE) : -1;
 		if (next == prot)
 			continue;
-		if (mprotect((void *)run, va - run, prot) < 0)
+		if (host_mprotect(run, va - run, prot) < 0)
 			return -errno;
 		run = va;
 		prot = next;
@@ -68,13 +68,13 @@ static int insert(const struct host_region *r)
 	size_t i = 0;
 	if (host.nregions == host.cap) {
 		size_t cap = host.cap ? host.cap * 2 : 64;
-		void *p = mmap(NULL, cap * sizeof(*r), PROT_READ | PROT_WRITE,
+		void *p = sys_mmap(NULL, cap * sizeof(*r), PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p == MAP_FAILED)
 			return -ENOMEM;
 		if (host.regions) {
 			memcpy(p, host.regions, host.nregions * sizeof(*r));
-			munmap(host.regions, host.cap * sizeof(*r));
+			sys_munmap(host.regions, host.cap * sizeof(*r));
 		}
 		host.regions = p;
 		host.cap = cap;
@@ -117,14 +117,14 @@ int host_regions_cover(uintptr_t start, uintptr_t end, bool skip_holes)
 		add.host_prot = v->prot;
 		add.unit = v->huge ? 1ul << ARCH_HUGE_SHIFT : PAGE_SIZE;
 		add.dirty_mprotect = host.dirty == DIRTY_MPROTECT;
-		add.state = mmap(NULL, (add.end - add.start) / PAGE_SIZE, PROT_READ | PROT_WRITE,
+		add.state = sys_mmap(NULL, (add.end - add.start) / PAGE_SIZE, PROT_READ | PROT_WRITE,
 				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (add.state == MAP_FAILED)
 			return -ENOMEM;
 		/* Everything counts as written and used until first cleared. */
 		memset(add.state, PS_DIRTY | PS_YOUNG, (add.end - add.start) / PAGE_SIZE);
 		if ((r = insert(&add)) < 0)
-			munmap(add.state, (add.end - add.start) / PAGE_SIZE);
+			sys_munmap(add.state, (add.end - add.start) / PAGE_SIZE);
 		va = add.end;
 	}
 	return r;
@@ -146,7 +146,7 @@ void host_regions_forget(uintptr_t start, uintptr_t end)
 	for (size_t i = 0; i < host.nregions;) {
 		struct host_region *r = &host.regions[i];
 		if (r->start < end && start < r->end) {
-			munmap(r->state, (r->end - r->start) / PAGE_SIZE);
+			sys_munmap(r->state, (r->end - r->start) / PAGE_SIZE);
 			memmove(r, r + 1, (host.nregions - i - 1) * sizeof(*r));
 			host.nregions--;
 		} else {

@@ -34,7 +34,7 @@ static bool page_fault(uintptr_t addr, unsigned access, void *uc)
 		if (t != s) {
 			uintptr_t at = (r->start + page * PAGE_SIZE) & ~(r->unit - 1);
 			host_unit_set(r, at, s & ~t, t & ~s);
-			mprotect((void *)at, r->unit, host_page_prot(r, page));
+			host_mprotect(at, r->unit, host_page_prot(r, page));
 			host.stats.host_faults++;
 			host_unlock();
 			return true;

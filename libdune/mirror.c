@@ -185,13 +185,13 @@ void mirror_resync(struct dune_vm *vm)
 static int pinned_grow(struct dune_vm *vm)
 {
 	size_t cap = vm->pinned_cap ? vm->pinned_cap * 2 : 64;
-	struct vma *p = mmap(NULL, cap * sizeof(*p), PROT_READ | PROT_WRITE,
+	struct vma *p = sys_mmap(NULL, cap * sizeof(*p), PROT_READ | PROT_WRITE,
 			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return -ENOMEM;
 	if (vm->pinned) {
 		memcpy(p, vm->pinned, vm->npinned * sizeof(*p));
-		munmap(vm->pinned, vm->pinned_cap * sizeof(*p));
+		sys_munmap(vm->pinned, vm->pinned_cap * sizeof(*p));
 	}
 	vm->pinned = p;
 	vm->pinned_cap = cap;

@@ -13,7 +13,7 @@ static int new_chunk(struct dune_vm *vm)
 	struct pt_pool *p = &vm->pool;
 	void *c;
 	if (!p->chunks) {
-		p->chunks = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
+		p->chunks = sys_mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
 				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p->chunks == MAP_FAILED) {
 			p->chunks = NULL;
@@ -22,7 +22,7 @@ static int new_chunk(struct dune_vm *vm)
 	}
 	if (p->nchunks == MAX_CHUNKS)
 		return -ENOMEM;
-	c = mmap(NULL, CHUNK_SIZE, PROT_READ | PROT_WRITE,
+	c = sys_mmap(NULL, CHUNK_SIZE, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (c == MAP_FAILED)
 		return -ENOMEM;
@@ -71,8 +71,8 @@ void pt_pool_release(struct dune_vm *vm)
 {
 	struct pt_pool *p = &vm->pool;
 	for (size_t i = 0; i < p->nchunks; i++)
-		munmap((void *)p->chunks[i], CHUNK_SIZE);
+		sys_munmap((void *)p->chunks[i], CHUNK_SIZE);
 	if (p->chunks)
-		munmap(p->chunks, PAGE_SIZE);
+		sys_munmap(p->chunks, PAGE_SIZE);
 	memset(p, 0, sizeof(*p));
 }

@@ -66,7 +66,7 @@ int slots_gpa(struct dune_vm *vm, uintptr_t hva, uint64_t *gpa)
 void slots_release(struct dune_vm *vm)
 {
 	if (vm->blocks)
-		munmap(vm->blocks, MAX_BLOCKS * sizeof(*vm->blocks));
+		sys_munmap(vm->blocks, MAX_BLOCKS * sizeof(*vm->blocks));
 	vm->blocks = NULL;
 	vm->nblocks = 0;
 }

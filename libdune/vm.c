@@ -28,12 +28,12 @@ static void vcpu_free(struct dune_vcpu *v)
 		return;
 	arch_vcpu_destroy(v);
 	if (v->run)
-		munmap(v->run, v->vm->run_size);
+		sys_munmap(v->run, v->vm->run_size);
 	if (v->fd >= 0)
 		close(v->fd);
 	if (v->stack)
-		munmap(v->stack, v->stack_size);
-	munmap(v, sizeof(*v));
+		sys_munmap(v->stack, v->stack_size);
+	sys_munmap(v, sizeof(*v));
 }
 
 /* Release everything; in a forked child the fds are the parent's VM's
@@ -53,8 +53,8 @@ static void vm_free(struct dune_vm *vm)
 	if (vm->kvm_fd >= 0)
 		close(vm->kvm_fd);
 	if (vm->pinned)
-		munmap(vm->pinned, vm->pinned_cap * sizeof(*vm->pinned));
-	munmap(vm, sizeof(*vm));
+		sys_munmap(vm->pinned, vm->pinned_cap * sizeof(*vm->pinned));
+	sys_munmap(vm, sizeof(*vm));
 }
 
 static int open_kvm(struct dune_vm *vm)
@@ -101,7 +101,7 @@ static bool env_flag(const char *name)
 
 static int vm_create(struct dune_vm **out)
 {
-	struct dune_vm *vm = mmap(NULL, sizeof(*vm), PROT_READ | PROT_WRITE,
+	struct dune_vm *vm = sys_mmap(NULL, sizeof(*vm), PROT_READ | PROT_WRITE,
 				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	int r;
 	if (vm == MAP_FAILED)
@@ -111,7 +111,7 @@ static int vm_create(struct dune_vm **out)
 	vm->gpa_next = RELOC_BASE;
 	vm->debug = env_flag("DUNE_DEBUG");
 	vm->test_no_flush = env_flag("DUNE_TEST_NO_FLUSH");
-	vm->blocks = mmap(NULL, MAX_BLOCKS * sizeof(*vm->blocks), PROT_READ | PROT_WRITE,
+	vm->blocks = sys_mmap(NULL, MAX_BLOCKS * sizeof(*vm->blocks), PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (vm->blocks == MAP_FAILED) {
 		vm->blocks = NULL;
@@ -142,7 +142,7 @@ static int vm_create(struct dune_vm **out)
  * and for measuring scans on hosts without virtualization. */
 int vm_detached(struct dune_vm **out)
 {
-	struct dune_vm *vm = mmap(NULL, sizeof(*vm), PROT_READ | PROT_WRITE,
+	struct dune_vm *vm = sys_mmap(NULL, sizeof(*vm), PROT_READ | PROT_WRITE,
 				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	int r;
 	if (vm == MAP_FAILED)
@@ -151,7 +151,7 @@ int vm_detached(struct dune_vm **out)
 	vm->pid = getpid();
 	vm->phys_bits = ARCH_USER_VA_BITS;
 	vm->vmas.stale = true;
-	vm->blocks = mmap(NULL, MAX_BLOCKS * sizeof(*vm->blocks), PROT_READ | PROT_WRITE,
+	vm->blocks = sys_mmap(NULL, MAX_BLOCKS * sizeof(*vm->blocks), PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	r = vm->blocks == MAP_FAILED ? -ENOMEM : arch_pt_init(vm);
 	if (vm->blocks == MAP_FAILED)
@@ -190,7 +190,7 @@ static int vcpu_create(struct dune_vm *vm, struct dune_vcpu **out)
 {
 	struct dune_vcpu *v;
 	int r;
-	v = mmap(NULL, sizeof(*v), PROT_READ | PROT_WRITE,
+	v = sys_mmap(NULL, sizeof(*v), PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (v == MAP_FAILED)
 		return -ENOMEM;
@@ -202,21 +202,21 @@ static int vcpu_create(struct dune_vm *vm, struct dune_vcpu **out)
 		goto fail;
 	}
 	fcntl(v->fd, F_SETFD, FD_CLOEXEC);
-	v->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
+	v->run = sys_mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
 	if (v->run == MAP_FAILED) {
 		v->run = NULL;
 		r = -ENOMEM;
 		goto fail;
 	}
 	v->stack_size = LOOP_STACK_SIZE;
-	v->stack = mmap(NULL, v->stack_size, PROT_READ | PROT_WRITE,
+	v->stack = sys_mmap(NULL, v->stack_size, PROT_READ | PROT_WRITE,
 			MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (v->stack == MAP_FAILED) {
 		v->stack = NULL;
 		r = -ENOMEM;
 		goto fail;
 	}
-	mprotect(v->stack, PAGE_SIZE, PROT_NONE);	/* guard page */
+	sys_mprotect(v->stack, PAGE_SIZE, PROT_NONE);	/* guard page */
 	r = arch_vcpu_init(v);
 	if (r < 0)
 		goto fail;

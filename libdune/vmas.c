@@ -11,13 +11,13 @@
 static int grow(struct vma_cache *c)
 {
 	size_t cap = c->cap ? c->cap * 2 : 256;
-	void *p = mmap(NULL, cap * sizeof(struct vma), PROT_READ | PROT_WRITE,
+	void *p = sys_mmap(NULL, cap * sizeof(struct vma), PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return -ENOMEM;
 	if (c->v) {
 		memcpy(p, c->v, c->n * sizeof(struct vma));
-		munmap(c->v, c->cap * sizeof(struct vma));
+		sys_munmap(c->v, c->cap * sizeof(struct vma));
 	}
 	c->v = p;
 	c->cap = cap;
@@ -104,7 +104,7 @@ static int read_maps(char **buf, size_t *cap, size_t *len)
 		ssize_t n;
 		if (*len + 4096 > *cap) {
 			size_t ncap = *cap ? *cap * 2 : 65536;
-			char *p = mmap(NULL, ncap, PROT_READ | PROT_WRITE,
+			char *p = sys_mmap(NULL, ncap, PROT_READ | PROT_WRITE,
 				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 			if (p == MAP_FAILED) {
 				r = -ENOMEM;
@@ -112,7 +112,7 @@ static int read_maps(char **buf, size_t *cap, size_t *len)
 			}
 			if (*buf) {
 				memcpy(p, *buf, *len);
-				munmap(*buf, *cap);
+				sys_munmap(*buf, *cap);
 			}
 			*buf = p;
 			*cap = ncap;
@@ -171,8 +171,8 @@ const struct vma *vmas_next(const struct vma_cache *c, uintptr_t addr)
 void vmas_release(struct vma_cache *c)
 {
 	if (c->v)
-		munmap(c->v, c->cap * sizeof(struct vma));
+		sys_munmap(c->v, c->cap * sizeof(struct vma));
 	if (c->text)
-		munmap(c->text, c->text_cap);
+		sys_munmap(c->text, c->text_cap);
 	memset(c, 0, sizeof(*c));
 }

@@ -8,9 +8,9 @@ SH_LOG_DRIVER = $(LOG_DRIVER)
 dune_tests = t/enter-escape t/syscalls t/memory t/time t/simd t/tls \
 	t/fork t/exec t/cycles t/signals t/outside t/exit t/threads \
 	t/vmprot t/dirty t/faults t/guest-signals t/alias t/huge
-unit_tests = t/x86-vmx-check t/errors t/vmas t/pt-unit
+unit_tests = t/x86-vmx-check t/errors t/vmas t/pt-unit t/host-chain t/host-dirty
 check_PROGRAMS += $(dune_tests) $(unit_tests)
-TESTS += $(dune_tests) $(unit_tests)
+TESTS += $(dune_tests) $(unit_tests) t/host-dirty-mprotect.sh
 
 # Link the uninstalled library without libtool wrapper scripts, so the
 # binaries also run read-only inside the VM.
@@ -49,3 +49,6 @@ t_guest_signals_LDADD = $(t_dune_ldadd)
 t_alias_LDADD = $(t_dune_ldadd)
 t_pt_unit_LDADD = libdune/libdune_core.la -lpthread
 t_huge_LDADD = $(t_dune_ldadd)
+t_host_chain_LDADD = $(t_dune_ldadd)
+t_host_dirty_LDADD = $(t_dune_ldadd)
+EXTRA_DIST += t/host-dirty-mprotect.sh

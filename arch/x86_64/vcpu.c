@@ -172,16 +172,16 @@ int arch_vcpu_init(struct dune_vcpu *v)
 	r = x86_vcpu_ioctl(v, KVM_SET_CPUID2, vm->arch.cpuid);
 	if (r < 0)
 		return r;
-	sys = mmap(NULL, sizeof(*sys), PROT_READ | PROT_WRITE,
+	sys = sys_mmap(NULL, sizeof(*sys), PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (sys == MAP_FAILED)
 		return -ENOMEM;
 	v->arch.sys = sys;
-	v->arch.ist = mmap(NULL, X86_IST_SIZE, PROT_READ | PROT_WRITE,
+	v->arch.ist = sys_mmap(NULL, X86_IST_SIZE, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (v->arch.ist == MAP_FAILED) {
 		v->arch.ist = NULL;
-		munmap(sys, sizeof(*sys));
+		sys_munmap(sys, sizeof(*sys));
 		v->arch.sys = NULL;
 		return -ENOMEM;
 	}
@@ -202,9 +202,9 @@ int arch_vcpu_init(struct dune_vcpu *v)
 void arch_vcpu_destroy(struct dune_vcpu *v)
 {
 	if (v->arch.sys)
-		munmap(v->arch.sys, sizeof(*v->arch.sys));
+		sys_munmap(v->arch.sys, sizeof(*v->arch.sys));
 	if (v->arch.ist)
-		munmap(v->arch.ist, X86_IST_SIZE);
+		sys_munmap(v->arch.ist, X86_IST_SIZE);
 	v->arch.sys = NULL;
 	v->arch.ist = NULL;
 }
