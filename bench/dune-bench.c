@@ -42,6 +42,10 @@ static int cmp(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "--backend") == 0) {
+		puts(dune_backend());
+		return 0;
+	}
 	long n = argc > 1 ? atol(argv[1]) : 20000;
 	double native, fwd, nop, enter_escape, enter, escape;
 	int r = dune_enter();

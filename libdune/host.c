@@ -74,22 +74,10 @@ static void host_stats(struct dune_stats *out)
 	out->fault_mechanism = "sigsegv";
 }
 
-static bool splits_huge_page(uintptr_t start, uintptr_t end)
-{
-	const struct vma *v;
-	size_t mask = (1ul << ARCH_HUGE_SHIFT) - 1;
-	if (!((start | end) & mask) || vmas_read(&host.vmas) < 0)
-		return false;
-	return ((v = vmas_find(&host.vmas, start)) && v->huge) ||
-	       ((v = vmas_find(&host.vmas, end - 1)) && v->huge);
-}
-
 static int host_vm_protect(uintptr_t start, uintptr_t end, int prot)
 {
 	int r;
 	host_init();
-	if (splits_huge_page(start, end))
-		return -ENOTSUP;
 	if ((r = host_signal_take(SIGSEGV)) < 0)
 		return r;
 	uint8_t guard = PS_GUARD | (prot & PROT_READ ? PS_GUARD_R : 0) |
@@ -99,6 +87,10 @@ static int host_vm_protect(uintptr_t start, uintptr_t end, int prot)
 	for (uintptr_t va = start; r == 0 && va < end;) {
 		struct host_region *reg = host_region_at(va);
 		uintptr_t hi = reg->end < end ? reg->end : end;
+		if ((va | hi) & (reg->unit - 1)) {
+			r = -ENOTSUP;	/* inside a huge page */
+			break;
+		}
 		for (uintptr_t p = va; p < hi; p += PAGE_SIZE) {
 			uint8_t *s = &reg->state[(p - reg->start) / PAGE_SIZE];
 			*s = (*s & ~(PS_GUARD | PS_GUARD_R | PS_GUARD_W | PS_GUARD_X)) | guard;

@@ -92,7 +92,18 @@ static int insert(const struct host_region *r)
  * lock held. */
 int host_regions_cover(uintptr_t start, uintptr_t end, bool skip_holes)
 {
-	int r = vmas_read(&host.vmas);
+	uintptr_t va = start;
+	int r;
+	/* Already covered: no need to read the host mappings. */
+	while (va < end) {
+		struct host_region *have = host_region_at(va);
+		if (!have)
+			break;
+		va = have->end;
+	}
+	if (va >= end)
+		return 0;
+	r = vmas_read(&host.vmas);
 	for (uintptr_t va = start; r == 0 && va < end;) {
 		struct host_region *have = host_region_at(va), add;
 		const struct vma *v;
