@@ -75,7 +75,9 @@ DUNE_API int dune_escape(void);
 /* Whether the calling thread is inside dune. */
 DUNE_API bool dune_active(void);
 
-/* The backend in use, e.g. "kvm-x86_64".  Never NULL. */
+/* The backend in use: "kvm-x86_64" (hardware virtualization), "host"
+ * (Linux's own mechanisms), or "none" (DUNE_BACKEND named no backend).
+ * Chosen once per process.  Never NULL. */
 DUNE_API const char *dune_backend(void);
 
 /* A snapshot of this process's counters.  Returns 0, or -EFAULT for NULL. */
