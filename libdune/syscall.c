@@ -1,16 +1,26 @@
 /* syscall.c — forwarding the guest's system calls to the host kernel.
  * Most run unchanged on the host thread.  Calls that change mappings also
  * zap the affected guest page-table range and flush the guest TLB; the
- * clone family lets the child continue the guest's code natively. */
+ * clone family lets the child continue the guest's code natively; memory
+ * the host kernel writes for the guest is marked dirty in its tables. */
 #include <errno.h>
 #include <sched.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
 #include <linux/sched.h>
 #include "dune_int.h"
+
+/* Copy from guest memory without faulting on the host. */
+static int read_guest(void *dst, uintptr_t src, size_t len)
+{
+	struct iovec local = { dst, len }, remote = { (void *)src, len };
+	long a[6] = { getpid(), (long)&local, 1, (long)&remote, 1, 0 };
+	return arch_syscall6(SYS_process_vm_readv, a) == (long)len ? 0 : -EFAULT;
+}
 
 static uintptr_t page_end(long addr, long len)
 {
@@ -106,14 +116,6 @@ static bool is_mapping_call(long nr)
 	       nr == SYS_shmat || nr == SYS_shmdt;
 }
 
-/* Copy from guest memory without faulting on the host. */
-static int read_guest(void *dst, uintptr_t src, size_t len)
-{
-	struct iovec local = { dst, len }, remote = { (void *)src, len };
-	long a[6] = { getpid(), (long)&local, 1, (long)&remote, 1, 0 };
-	return arch_syscall6(SYS_process_vm_readv, a) == (long)len ? 0 : -EFAULT;
-}
-
 static long forward_clone(struct dune_vcpu *v, long nr, const long a[6])
 {
 	uintptr_t child_sp = 0;
@@ -138,6 +140,55 @@ static long forward_clone(struct dune_vcpu *v, long nr, const long a[6])
 #endif
 	}
 	return arch_clone_syscall(v, nr, a, child_sp, flags & CLONE_VM);
+}
+
+/* The host kernel writing guest memory (a forwarded read into a buffer)
+ * sets no guest dirty bit: set it as the MMU would have, mirroring the
+ * page first if the guest had not mapped it yet. */
+static void mark_written(struct dune_vm *vm, uintptr_t addr, size_t len)
+{
+	for (uintptr_t va = addr & PAGE_MASK; len && va < addr + len; va += PAGE_SIZE)
+		if (arch_pt_touch(vm, va, true) == -ENOENT &&
+		    mirror_fault(vm, va, ACCESS_WRITE) == 0)
+			arch_pt_touch(vm, va, true);
+}
+
+static void mark_iov(struct dune_vm *vm, long iov, long iovcnt, long done)
+{
+	struct iovec v;
+	for (long i = 0; i < iovcnt && done > 0; i++) {
+		if (read_guest(&v, (uintptr_t)(iov + i * (long)sizeof(v)), sizeof(v)) < 0)
+			return;
+		size_t n = v.iov_len < (size_t)done ? v.iov_len : (size_t)done;
+		mark_written(vm, (uintptr_t)v.iov_base, n);
+		done -= (long)n;
+	}
+}
+
+/* System calls whose result is memory the kernel wrote for the caller. */
+static void after_kernel_writes(struct dune_vm *vm, long nr, const long a[6], long ret)
+{
+	struct msghdr m;
+	if (ret <= 0)
+		return;
+	switch (nr) {
+	case SYS_read:
+	case SYS_pread64:
+	case SYS_recvfrom:
+	case SYS_getdents64:
+	case SYS_getrandom:
+		mark_written(vm, (uintptr_t)a[1], (size_t)ret);
+		break;
+	case SYS_readv:
+	case SYS_preadv:
+	case SYS_preadv2:
+		mark_iov(vm, a[1], a[2], ret);
+		break;
+	case SYS_recvmsg:
+		if (read_guest(&m, (uintptr_t)a[1], sizeof(m)) == 0)
+			mark_iov(vm, (long)m.msg_iov, (long)m.msg_iovlen, ret);
+		break;
+	}
 }
 
 static bool is_clone_call(long nr)
@@ -165,5 +216,7 @@ long syscall_forward(struct dune_vcpu *v, long nr, const long args[6], bool *flu
 		return forward_clone(v, nr, args);
 	if (nr == SYS_exit)
 		v->tid = 0;	/* the thread ends: its vCPU is free */
-	return arch_syscall6(nr, args);
+	ret = arch_syscall6(nr, args);
+	after_kernel_writes(v->vm, nr, args, ret);
+	return ret;
 }

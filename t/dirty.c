@@ -88,7 +88,7 @@ int main(int argc, char **argv)
 		ok(read == 20 * NSCAT, "reads after a clear seen: %d of %d", read, 20 * NSCAT);
 		return done_testing();
 	}
-	plan(17);
+	plan(18);
 	int seen;
 	dune_enter();
 	memset(heap, 0, HEAP);
@@ -118,6 +118,14 @@ int main(int argc, char **argv)
 	seen = writes_after_clear(heap);
 	ok(seen == 20 * NSCAT, "writes right after a clear are seen (%d of %d)", seen, 20 * NSCAT);
 
+	/* The host kernel writing for the program (a read from a pipe) counts. */
+	int pfd[2];
+	if (pipe(pfd) < 0 || write(pfd[1], "kernel", 6) != 6)
+		return 1;
+	dune_mkclean(heap, HEAP);
+	long nread = read(pfd[0], heap + 300 * 4096 + 100, 6);
+	ok(nread == 6 && dune_dirty_collect(heap, HEAP, bits, DUNE_CLEAR) == 1 &&
+	   bits[300 / 64] == 1ull << (300 % 64), "a page read() into is dirty");
 	/* Accessed bits. */
 	ok(dune_mkold(heap, HEAP) == 0 && dune_young_collect(heap, HEAP, bits, 0) == 0,
 	   "mkold clears every accessed bit");
