@@ -36,7 +36,7 @@ EXTRA_DIST += t/tap.h t/dune_test.h
 if HAVE_QEMU
 TESTS += t/vm-48.sh t/vm-39.sh
 endif
-AM_TESTS_ENVIRONMENT = DUNE_TESTS='$(dune_tests) t/errors' top_srcdir='$(top_srcdir)'; \
+AM_TESTS_ENVIRONMENT = DUNE_TESTS='$(dune_tests) t/errors $(gc_tests)' top_srcdir='$(top_srcdir)'; \
 	export DUNE_TESTS top_srcdir;
 EXTRA_DIST += t/vm-suite.sh t/vm-48.sh t/vm-39.sh
 t_outside_LDADD = $(t_dune_ldadd) -lpthread
@@ -52,3 +52,11 @@ t_huge_LDADD = $(t_dune_ldadd)
 t_host_chain_LDADD = $(t_dune_ldadd)
 t_host_dirty_LDADD = $(t_dune_ldadd)
 EXTRA_DIST += t/host-dirty-mprotect.sh
+
+if HAVE_BDWGC
+gc_tests = t/gc
+check_PROGRAMS += t/gc
+TESTS += t/gc
+t_gc_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/gcext/include $(BDWGC_CFLAGS)
+t_gc_LDADD = gcext/libdune-gc.la libdune/libdune.la $(BDWGC_LIBS)
+endif
