@@ -21,4 +21,17 @@ bench: bench/dune-bench bench/appel bench/scan bench/host-dirty
 	echo "(scan inside dune, QEMU VM:)"; $(top_srcdir)/tools/vm-run --require-kvm \
 		$(abs_builddir)/bench/scan dune 64 256; echo; \
 	$(builddir)/bench/host-dirty
-.PHONY: bench
+# `make bench-gc`: Boehm GC workloads, stock / Boehm incremental / gcext;
+# table on stdout, bench/gc.csv and bench/gc-pauses.png (with gnuplot).
+if HAVE_BDWGC
+noinst_PROGRAMS += bench/gc
+bench_gc_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/gcext/include $(BDWGC_CFLAGS)
+bench_gc_LDADD = gcext/libdune-gc.la libdune/libdune.la $(BDWGC_LIBS)
+bench-gc: bench/gc
+	@$(builddir)/bench/gc $(builddir)/bench
+else
+bench-gc:
+	@echo "bench-gc needs libgc (Debian libgc-dev)"
+endif
+CLEANFILES += bench/gc.csv bench/gc-pauses.*
+.PHONY: bench bench-gc
