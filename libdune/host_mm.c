@@ -64,6 +64,23 @@ static uintptr_t page_up(uintptr_t x)
 	return (x + PAGE_SIZE - 1) & PAGE_MASK;
 }
 
+DUNE_API void *dune_alloc_pages(size_t len)
+{
+	void *p;
+	if (len == 0 || (len & ~PAGE_MASK))
+		return NULL;
+	p = sys_mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+DUNE_API int dune_free_pages(void *addr, size_t len)
+{
+	if (((uintptr_t)addr & ~PAGE_MASK) || len == 0 || (len & ~PAGE_MASK))
+		return -EINVAL;
+	release((uintptr_t)addr, (uintptr_t)addr + len);
+	return sys_munmap(addr, len) < 0 ? -errno : 0;
+}
+
 DUNE_API int munmap(void *addr, size_t len)
 {
 	release((uintptr_t)addr, page_up((uintptr_t)addr + len));

@@ -2,8 +2,10 @@
 # where the host lacks hardware virtualization; t/vm-suite.sh runs them
 # inside a QEMU VM that has it (at 48 and 39 guest physical bits).
 LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
-TEST_EXTENSIONS = .sh
+TEST_EXTENSIONS = .sh .lua
 SH_LOG_DRIVER = $(LOG_DRIVER)
+LUA_LOG_DRIVER = $(LOG_DRIVER)
+LUA_LOG_COMPILER = $(LUA5_4)
 
 dune_tests = t/enter-escape t/syscalls t/memory t/time t/simd t/tls \
 	t/fork t/exec t/cycles t/signals t/outside t/exit t/threads \
@@ -36,8 +38,12 @@ EXTRA_DIST += t/tap.h t/dune_test.h
 if HAVE_QEMU
 TESTS += t/vm-48.sh t/vm-39.sh
 endif
-AM_TESTS_ENVIRONMENT = DUNE_TESTS='$(dune_tests) t/errors $(gc_tests)' top_srcdir='$(top_srcdir)'; \
-	export DUNE_TESTS top_srcdir;
+AM_TESTS_ENVIRONMENT = DUNE_TESTS='$(dune_tests) t/errors $(gc_tests) $(lua_tests)' \
+	top_srcdir='$(abs_top_srcdir)' \
+	LUA_CPATH='$(abs_top_builddir)/bindings-lua/.libs/?.so;;' \
+	LUA_PATH='$(abs_top_srcdir)/t/lua/?.lua;;' \
+	LD_LIBRARY_PATH='$(abs_top_builddir)/libdune/.libs'; \
+	export DUNE_TESTS top_srcdir LUA_CPATH LUA_PATH LD_LIBRARY_PATH;
 EXTRA_DIST += t/vm-suite.sh t/vm-48.sh t/vm-39.sh
 t_outside_LDADD = $(t_dune_ldadd) -lpthread
 t_exit_LDADD = $(t_dune_ldadd) -lpthread
@@ -59,4 +65,12 @@ check_PROGRAMS += t/gc
 TESTS += t/gc
 t_gc_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/gcext/include $(BDWGC_CFLAGS)
 t_gc_LDADD = gcext/libdune-gc.la libdune/libdune.la $(BDWGC_LIBS)
+endif
+
+# The Lua module's tests (lua5.4 with LUA_CPATH at the build tree).
+lua_all = t/lua/basic.lua t/lua/buffer.lua t/lua/script.lua
+EXTRA_DIST += $(lua_all) t/lua/tap.lua
+if HAVE_LUA
+lua_tests = $(lua_all)
+TESTS += $(lua_all)
 endif

@@ -16,7 +16,7 @@ out=$(mktemp) || exit 99
 trap 'rm -f "$out"' EXIT INT TERM
 
 # One boot for all programs; markers separate their outputs.
-script='for t in $DUNE_TESTS; do echo "### begin $t"; "./$t"; echo "### end $t $?"; done'
+script='for t in $DUNE_TESTS; do echo "### begin $t"; case $t in *.lua) lua5.4 "$top_srcdir/$t";; *) "./$t";; esac; echo "### end $t $?"; done'
 DUNE_TESTS="$DUNE_TESTS" "$runner" --phys-bits "$bits" --require-kvm \
 	sh -c "$script" >"$out" 2>&1
 rc=$?

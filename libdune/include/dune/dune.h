@@ -149,6 +149,13 @@ DUNE_API long dune_young_collect(void *addr, size_t len, uint64_t *bits, unsigne
 DUNE_API int dune_mkclean(void *addr, size_t len);
 DUNE_API int dune_mkold(void *addr, size_t len);
 
+/* Page-aligned anonymous memory, readable and writable, and its release:
+ * dune_free_pages also drops what the backend tracked there (use it where
+ * libdune's interposed munmap is not the one called, e.g. from a module
+ * loaded with RTLD_LOCAL).  NULL / -errno on failure. */
+DUNE_API void *dune_alloc_pages(size_t len);
+DUNE_API int dune_free_pages(void *addr, size_t len);
+
 /* ---- Faults and traps inside dune --------------------------------------
  *
  * Handlers run in the guest, on a dune exception stack (32 KiB), when an
