@@ -9,36 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <dune/dune.h>
-
-static double now_ns(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e9 + t.tv_nsec;
-}
-
-/* Median of 5 runs of n iterations each, in ns per iteration. */
-#define MEASURE(result, n, setup, body, teardown)                          \
-	do {                                                               \
-		double runs[5];                                            \
-		for (int r_ = 0; r_ < 5; r_++) {                           \
-			setup;                                             \
-			double t0_ = now_ns();                             \
-			for (long i_ = 0; i_ < (n); i_++) {                \
-				body;                                      \
-			}                                                  \
-			runs[r_] = (now_ns() - t0_) / (n);                 \
-			teardown;                                          \
-		}                                                          \
-		qsort(runs, 5, sizeof(double), cmp);                       \
-		(result) = runs[2];                                        \
-	} while (0)
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
+#include "bench.h"
 
 int main(int argc, char **argv)
 {
@@ -55,18 +26,18 @@ int main(int argc, char **argv)
 		return 77;
 	}
 	dune_escape();
-	MEASURE(native, n, , syscall(SYS_getpid), );
-	MEASURE(fwd, n, dune_enter(), syscall(SYS_getpid), dune_escape());
-	MEASURE(nop, n, dune_enter(), dune_nop(), dune_escape());
-	MEASURE(enter_escape, n / 4, , (dune_enter(), dune_escape()), );
+	BENCH_MEDIAN(native, n, , syscall(SYS_getpid), );
+	BENCH_MEDIAN(fwd, n, dune_enter(), syscall(SYS_getpid), dune_escape());
+	BENCH_MEDIAN(nop, n, dune_enter(), dune_nop(), dune_escape());
+	BENCH_MEDIAN(enter_escape, n / 4, , (dune_enter(), dune_escape()), );
 	/* Enter alone: escape cost measured by timing each half. */
 	double t_in = 0, t_out = 0;
 	for (long i = 0; i < n / 4; i++) {
-		double a = now_ns();
+		double a = bench_now_ns();
 		dune_enter();
-		double b = now_ns();	/* inside: vDSO time is host time */
+		double b = bench_now_ns();	/* inside: vDSO time is host time */
 		dune_escape();
-		double c = now_ns();
+		double c = bench_now_ns();
 		t_in += b - a;
 		t_out += c - b;
 	}

@@ -16,27 +16,10 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include <linux/userfaultfd.h>
 #include "dune_int.h"
 #include "kvm.h"
+#include "pagemap.h"
 #include "bench.h"
-
-/* PAGEMAP_SCAN (Linux 6.7, include/uapi/linux/fs.h), newer than the
- * headers Debian 12 ships. */
-struct pm_page_region {
-	uint64_t start, end, categories;
-};
-struct pm_scan_arg {
-	uint64_t size, flags, start, end, walk_end, vec, vec_len, max_pages;
-	uint64_t category_inverted, category_mask, category_anyof_mask, return_mask;
-};
-#define PM_PAGEMAP_SCAN _IOWR('f', 16, struct pm_scan_arg)
-#define PM_SCAN_WP_MATCHING (1 << 0)
-#define PM_SCAN_CHECK_WPASYNC (1 << 1)
-#define PM_PAGE_IS_WRITTEN (1 << 1)
-#ifndef UFFD_FEATURE_WP_ASYNC
-#define UFFD_FEATURE_WP_ASYNC (1 << 15)
-#endif
 
 struct pagemap {
 	int uffd, pagemap;

@@ -11,30 +11,8 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include <linux/userfaultfd.h>
 #include "host.h"
-
-/* PAGEMAP_SCAN, include/uapi/linux/fs.h (newer than Debian 12's headers). */
-struct page_region {
-	uint64_t start, end, categories;
-};
-struct pm_scan_arg {
-	uint64_t size, flags, start, end, walk_end, vec, vec_len, max_pages;
-	uint64_t category_inverted, category_mask, category_anyof_mask, return_mask;
-};
-#define PAGEMAP_SCAN _IOWR('f', 16, struct pm_scan_arg)
-#define PM_SCAN_WP_MATCHING (1 << 0)
-#define PM_SCAN_CHECK_WPASYNC (1 << 1)
-#define PAGE_IS_WRITTEN (1 << 1)
-#ifndef UFFD_FEATURE_WP_UNPOPULATED
-#define UFFD_FEATURE_WP_UNPOPULATED (1 << 13)
-#endif
-#ifndef UFFD_FEATURE_WP_ASYNC
-#define UFFD_FEATURE_WP_ASYNC (1 << 15)
-#endif
-#ifndef UFFD_USER_MODE_ONLY
-#define UFFD_USER_MODE_ONLY 1
-#endif
+#include "pagemap.h"
 
 /* Scan [start, end) for written pages into bits (relative to base);
  * with clear, write-protect them again.  -EPERM where a mapping is not
@@ -42,16 +20,16 @@ struct pm_scan_arg {
 static long pagemap_scan(uintptr_t base, uintptr_t start, uintptr_t end,
 			 uint64_t *bits, bool clear)
 {
-	struct page_region vec[32];
+	struct pm_page_region vec[32];
 	struct pm_scan_arg a = {
 		.size = sizeof(a), .start = start, .end = end,
 		.flags = PM_SCAN_CHECK_WPASYNC | (clear ? PM_SCAN_WP_MATCHING : 0),
 		.vec = (uintptr_t)vec, .vec_len = 32,
-		.category_mask = PAGE_IS_WRITTEN, .return_mask = PAGE_IS_WRITTEN,
+		.category_mask = PM_PAGE_IS_WRITTEN, .return_mask = PM_PAGE_IS_WRITTEN,
 	};
 	long n = 0;
 	while (a.start < a.end) {
-		long got = ioctl(host.pagemap, PAGEMAP_SCAN, &a);
+		long got = ioctl(host.pagemap, PM_PAGEMAP_SCAN, &a);
 		if (got < 0)
 			return -errno;
 		for (long i = 0; i < got; i++) {

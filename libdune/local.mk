@@ -8,7 +8,8 @@ libdune_libdune_core_la_SOURCES = \
 	libdune/debug.c libdune/guest.c libdune/kvm.c libdune/kvm_pt.c libdune/kvm.h \
 	libdune/backend.c libdune/backend.h libdune/host.c libdune/host.h \
 	libdune/host_region.c libdune/host_signal.c libdune/host_dirty.c \
-	libdune/host_alias.c libdune/host_mm.c libdune/dune_int.h libdune/arch.h
+	libdune/host_alias.c libdune/host_mm.c libdune/pagemap.h libdune/dune_int.h \
+	libdune/arch.h
 
 lib_LTLIBRARIES += libdune/libdune.la
 libdune_libdune_la_SOURCES =

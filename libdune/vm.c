@@ -99,26 +99,36 @@ static bool env_flag(const char *name)
 	return v && *v && strcmp(v, "0") != 0;
 }
 
-static int vm_create(struct dune_vm **out)
+/* A VM with nothing opened yet: its own pages and its block table. */
+static struct dune_vm *vm_alloc(void)
 {
 	struct dune_vm *vm = sys_mmap(NULL, sizeof(*vm), PROT_READ | PROT_WRITE,
-				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	int r;
+				      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (vm == MAP_FAILED)
-		return -ENOMEM;
+		return NULL;
 	vm->kvm_fd = vm->vm_fd = vm->probe_pipe[0] = vm->probe_pipe[1] = -1;
 	vm->pid = getpid();
 	vm->gpa_next = RELOC_BASE;
+	vm->vmas.stale = true;
 	vm->debug = env_flag("DUNE_DEBUG");
 	vm->test_no_flush = env_flag("DUNE_TEST_NO_FLUSH");
 	vm->blocks = sys_mmap(NULL, MAX_BLOCKS * sizeof(*vm->blocks), PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (vm->blocks == MAP_FAILED) {
 		vm->blocks = NULL;
-		r = -ENOMEM;
-	} else {
-		r = open_kvm(vm);
+		vm_free(vm);
+		return NULL;
 	}
+	return vm;
+}
+
+static int vm_create(struct dune_vm **out)
+{
+	struct dune_vm *vm = vm_alloc();
+	int r;
+	if (!vm)
+		return -ENOMEM;
+	r = open_kvm(vm);
 	if (r == 0 && pipe2(vm->probe_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
 		r = -errno;
 	if (r == 0)
@@ -129,7 +139,6 @@ static int vm_create(struct dune_vm **out)
 		vm_free(vm);
 		return r;
 	}
-	vm->vmas.stale = true;
 	vm->stats.vms = 1;
 	dune_trace(vm, "VM built: %u guest physical bits, %s", vm->phys_bits,
 		   vm->phys_bits >= ARCH_USER_VA_BITS ? "GPA = HVA" : "relocated");
@@ -142,20 +151,12 @@ static int vm_create(struct dune_vm **out)
  * and for measuring scans on hosts without virtualization. */
 int vm_detached(struct dune_vm **out)
 {
-	struct dune_vm *vm = sys_mmap(NULL, sizeof(*vm), PROT_READ | PROT_WRITE,
-				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct dune_vm *vm = vm_alloc();
 	int r;
-	if (vm == MAP_FAILED)
+	if (!vm)
 		return -ENOMEM;
-	vm->kvm_fd = vm->vm_fd = vm->probe_pipe[0] = vm->probe_pipe[1] = -1;
-	vm->pid = getpid();
 	vm->phys_bits = ARCH_USER_VA_BITS;
-	vm->vmas.stale = true;
-	vm->blocks = sys_mmap(NULL, MAX_BLOCKS * sizeof(*vm->blocks), PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	r = vm->blocks == MAP_FAILED ? -ENOMEM : arch_pt_init(vm);
-	if (vm->blocks == MAP_FAILED)
-		vm->blocks = NULL;
+	r = arch_pt_init(vm);
 	if (r < 0) {
 		vm_free(vm);
 		return r;
