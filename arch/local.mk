@@ -7,3 +7,7 @@ libdune_libdune_core_la_SOURCES += \
 	arch/x86_64/trap.h arch/x86_64/host.c arch/x86_64/sys.h \
 	arch/x86_64/x86.h arch/x86_64/include/arch/cpu.h
 endif
+if ARCH_MIPS64
+libdune_libdune_core_la_SOURCES += \
+	arch/mips64/host.c arch/mips64/syscall.S arch/mips64/include/arch/cpu.h
+endif

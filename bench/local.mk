@@ -1,10 +1,13 @@
 # bench/local.mk — `make bench`: costs as ratios to a native baseline
 # measured in the same run.  Where the host lacks hardware virtualization
 # it runs inside the QEMU VM (numbers there only prove the harness).
-noinst_PROGRAMS += bench/dune-bench bench/appel bench/scan bench/host-dirty
+noinst_PROGRAMS += bench/dune-bench bench/appel bench/host-dirty
 bench_dune_bench_LDADD = libdune/libdune.la
 bench_appel_LDADD = libdune/libdune.la
+if ARCH_HAS_KVM
+noinst_PROGRAMS += bench/scan
 bench_scan_LDADD = libdune/libdune_core.la -lpthread
+endif
 bench_host_dirty_LDADD = libdune/libdune.la
 EXTRA_DIST += bench/bench.h
 

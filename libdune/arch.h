@@ -163,6 +163,10 @@ void arch_pt_each(struct dune_vm *vm, uintptr_t start, uintptr_t end,
 int arch_pt_protect(struct dune_vm *vm, uintptr_t start, uintptr_t end, int prot,
 		    bool guard);
 
+/* Flush the whole guest TLB: now when called in the guest, else before
+ * the guest next runs. */
+void arch_tlb_flush_all(struct dune_vm *vm);
+
 /* Report (and with clear, clear) the dirty or accessed bits of
  * [start, end) into bits (bit i = page i); returns how many were set.
  * Flushes the TLB once for the call when it cleared anything. */
@@ -192,6 +196,9 @@ int arch_signal_frame(struct trap *t, const void *siginfo, uintptr_t sp,
 unsigned arch_uc_access(const void *uc);
 int arch_signal_vector(int sig, const siginfo_t *si);
 int arch_vector_signal(int vector);
+
+/* A spin-wait hint (x86 PAUSE). */
+void arch_cpu_relax(void);
 
 /* The host's system call instruction: returns the raw result (-errno on
  * failure) and leaves errno alone, which belongs to the guest's code. */

@@ -10,7 +10,7 @@ void host_lock(void)
 {
 	while (__atomic_exchange_n(&host.lock, 1, __ATOMIC_ACQUIRE))
 		while (__atomic_load_n(&host.lock, __ATOMIC_RELAXED))
-			__builtin_ia32_pause();
+			arch_cpu_relax();
 }
 
 void host_unlock(void)

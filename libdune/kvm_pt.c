@@ -136,8 +136,7 @@ int kvm_vm_alias(uintptr_t a, uintptr_t start, uintptr_t end, int prot)
 	vm->aliases[vm->naliases++] = (struct alias){ a, end - start, start, prot };
 	/* Whatever the guest had mapped there goes; faults fill it anew. */
 	arch_pt_unmap(vm, a, a + (end - start));
-	if (vm->vcpu)
-		vm->vcpu->arch.flush = 1;
+	arch_tlb_flush_all(vm);
 	return 0;
 }
 

@@ -32,6 +32,11 @@ int arch_signal_vector(int sig, const siginfo_t *si)
 	return -1;
 }
 
+void arch_cpu_relax(void)
+{
+	__builtin_ia32_pause();
+}
+
 int arch_vector_signal(int vector)
 {
 	switch (vector) {

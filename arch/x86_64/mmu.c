@@ -307,6 +307,12 @@ static void batch_flush(struct dune_vm *vm, const struct flush_batch *b)
 		__asm__ volatile("invlpg (%0)" : : "r"(b->va[i]) : "memory");
 }
 
+void arch_tlb_flush_all(struct dune_vm *vm)
+{
+	struct flush_batch b = { .n = 0, .full = true };
+	batch_flush(vm, &b);
+}
+
 int arch_pt_protect(struct dune_vm *vm, uintptr_t start, uintptr_t end, int prot,
 		    bool guard)
 {
