@@ -221,5 +221,6 @@ bool host_page_written(uintptr_t page)
 	if (host.dirty == DIRTY_UFFD && !(r && r->dirty_mprotect))
 		/* Not registered yet: nothing cleared it, so it counts as written. */
 		return pagemap_scan(page, page, page + PAGE_SIZE, NULL, false) != 0;
-	return r && (r->state[(page - r->start) / PAGE_SIZE] & PS_DIRTY);
+	/* Never tracked: nothing cleared it, so it counts as written. */
+	return !r || (r->state[(page - r->start) / PAGE_SIZE] & PS_DIRTY);
 }

@@ -12,8 +12,7 @@ LUA_LOG_COMPILER = $(LUA5_4)
 # their own binary again, which a cross build's emulator cannot (no
 # binfmt_misc), so cross builds leave them out.
 portable_tests = t/enter-escape t/syscalls t/memory t/fork t/cycles \
-	t/signals t/outside t/exit t/threads t/vmprot t/dirty t/faults \
-	t/alias t/huge
+	t/signals t/outside t/exit t/threads t/vmprot t/dirty t/alias t/huge
 unit_tests = t/vmas t/host-chain t/host-dirty
 check_PROGRAMS += $(portable_tests) $(unit_tests) t/exec t/errors
 TESTS += $(portable_tests) $(unit_tests) t/host-dirty-mprotect.sh
@@ -21,7 +20,7 @@ if !CROSS
 TESTS += t/exec t/errors
 endif
 if ARCH_X86_64
-x86_tests = t/time t/simd t/tls t/guest-signals
+x86_tests = t/time t/simd t/tls t/guest-signals t/faults
 check_PROGRAMS += $(x86_tests) t/x86-vmx-check t/pt-unit
 TESTS += $(x86_tests) t/x86-vmx-check t/pt-unit
 endif

@@ -17,20 +17,32 @@ void arch_cpu_relax(void)
 }
 
 /* The signal context has no Cause register, so read the faulting
- * instruction: the major opcodes of the stores (MIPS64 Vol. II, Table A.2
- * "MIPS64 Encoding of the Opcode Field"): SB 0x28, SH 0x29, SWL 0x2a,
- * SW 0x2b, SDL 0x2c, SDR 0x2d, SWR 0x2e, SC 0x38, SWC1 0x39, SCD 0x3c,
- * SDC1 0x3d, SD 0x3f.  A fault at the PC itself is a fetch. */
+ * instruction.  Major opcodes (MIPS64 Vol. II, Table A.2 "MIPS64 Encoding
+ * of the Opcode Field"): stores SB 0x28 .. SWR 0x2e, SC 0x38, SWC1 0x39,
+ * SCD 0x3c, SDC1 0x3d, SD 0x3f; loads LDL/LDR 0x1a/0x1b, LB 0x20 .. LWU
+ * 0x27, LL 0x30 .. LD 0x37. */
+static int memory_access(uint32_t insn)
+{
+	unsigned op = insn >> 26;
+	if ((op >= 0x28 && op <= 0x2e) || op == 0x38 || op == 0x39 || op == 0x3c ||
+	    op == 0x3d || op == 0x3f)
+		return ACCESS_WRITE;
+	if (op == 0x1a || op == 0x1b || (op >= 0x20 && op <= 0x27) ||
+	    (op >= 0x30 && op <= 0x37))
+		return ACCESS_READ;
+	return 0;
+}
+
+/* A fault in a branch delay slot reports the branch's PC (Cause.BD, Vol.
+ * III 9.7): then the access is the next instruction's. */
 unsigned arch_uc_access(const void *ucp)
 {
 	const ucontext_t *uc = ucp;
-	uint32_t insn = *(const uint32_t *)(uintptr_t)uc->uc_mcontext.pc;
-	switch (insn >> 26) {
-	case 0x28: case 0x29: case 0x2a: case 0x2b: case 0x2c: case 0x2d:
-	case 0x2e: case 0x38: case 0x39: case 0x3c: case 0x3d: case 0x3f:
-		return ACCESS_WRITE;
-	}
-	return ACCESS_READ;
+	const uint32_t *pc = (const uint32_t *)(uintptr_t)uc->uc_mcontext.pc;
+	int a = memory_access(pc[0]);
+	if (!a)
+		a = memory_access(pc[1]);
+	return a ? (unsigned)a : ACCESS_READ;
 }
 
 /* arch/mips/kernel/traps.c: RI gives SIGILL, BREAK SIGTRAP, a TEQ trap
