@@ -51,25 +51,28 @@ static uint64_t *table_of(struct dune_vm *vm, uint64_t entry)
 	return NULL;
 }
 
+/* The table a non-leaf entry points to, giving it a new one when it has
+ * none and create is set.  Upper levels grant everything; the leaf
+ * decides. */
+static uint64_t *next_table(struct dune_vm *vm, uint64_t *e, int create)
+{
+	if (!(*e & PTE_P)) {
+		uintptr_t hva;
+		uint64_t gpa;
+		if (!create || pt_page_alloc(vm, &hva, &gpa) < 0)
+			return NULL;
+		*e = gpa | PTE_P | PTE_RW | PTE_US;
+	}
+	return table_of(vm, *e);
+}
+
 /* The page-directory entry above va, or NULL. */
 static uint64_t *pde_of(struct dune_vm *vm, uintptr_t va, int create)
 {
 	uint64_t *table = (uint64_t *)(uintptr_t)vm->arch.root_hva;
-	for (int level = 3; level > 1; level--) {
-		uint64_t *e = &table[index_at(va, level)];
-		if (!(*e & PTE_P)) {
-			uintptr_t hva;
-			uint64_t gpa;
-			if (!create || pt_page_alloc(vm, &hva, &gpa) < 0)
-				return NULL;
-			/* Upper levels grant everything; the leaf decides. */
-			*e = gpa | PTE_P | PTE_RW | PTE_US;
-		}
-		table = table_of(vm, *e);
-		if (!table)
-			return NULL;
-	}
-	return &table[index_at(va, 1)];
+	for (int level = 3; level > 1 && table; level--)
+		table = next_table(vm, &table[index_at(va, level)], create);
+	return table ? &table[index_at(va, 1)] : NULL;
 }
 
 /* The 4 KiB leaf for va, creating missing tables when create is set; NULL
@@ -87,14 +90,7 @@ static uint64_t *leaf_entry(struct dune_vm *vm, uintptr_t va, int create,
 			*huge = pde;
 		return NULL;
 	}
-	if (!(*pde & PTE_P)) {
-		uintptr_t hva;
-		uint64_t gpa;
-		if (!create || pt_page_alloc(vm, &hva, &gpa) < 0)
-			return NULL;
-		*pde = gpa | PTE_P | PTE_RW | PTE_US;
-	}
-	table = table_of(vm, *pde);
+	table = next_table(vm, pde, create);
 	return table ? &table[index_at(va, 0)] : NULL;
 }
 
