@@ -96,6 +96,11 @@ static int push_regs(struct dune_vcpu *v)
 		v->vm->stats.tlb_flushes++;
 	}
 	v->arch.regs_dirty = 0;
+	if (v->arch.sync_regs) {
+		v->run->s.regs.regs = r;
+		v->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+		return 0;
+	}
 	return x86_vcpu_ioctl(v, KVM_SET_REGS, &r);
 }
 
@@ -142,7 +147,11 @@ void arch_vcpu_run(struct dune_vcpu *v, struct exit_info *e)
 	/* Registers only where they mean something: after a shutdown or a
 	 * failed entry they are the vCPU's reset state, not the guest's. */
 	if ((r == 0 && v->run->exit_reason == KVM_EXIT_HLT) || r == -EFAULT) {
-		int g = x86_vcpu_ioctl(v, KVM_GET_REGS, &v->arch.state.regs);
+		int g = 0;
+		if (v->arch.sync_regs)
+			v->arch.state.regs = v->run->s.regs.regs;
+		else
+			g = x86_vcpu_ioctl(v, KVM_GET_REGS, &v->arch.state.regs);
 		if (g < 0)
 			r = g;
 	}

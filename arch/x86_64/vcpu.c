@@ -169,6 +169,12 @@ int arch_vcpu_init(struct dune_vcpu *v)
 	struct x86_sys *sys;
 	int r;
 	v->arch.state.xcr0 = vm->arch.xcr0;
+	/* KVM_CAP_SYNC_REGS (Documentation/virt/kvm/api.rst, "kvm_run"): the
+	 * general registers travel in kvm_run, saving two ioctls an exit. */
+	if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS) & KVM_SYNC_X86_REGS) {
+		v->arch.sync_regs = 1;
+		v->run->kvm_valid_regs = KVM_SYNC_X86_REGS;
+	}
 	r = x86_vcpu_ioctl(v, KVM_SET_CPUID2, vm->arch.cpuid);
 	if (r < 0)
 		return r;

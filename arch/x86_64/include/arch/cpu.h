@@ -42,6 +42,7 @@ struct arch_vcpu {
 	struct x86_sys *sys;		/* GDT, IDT, TSS */
 	void *ist;			/* the exception stack */
 	int regs_dirty;			/* state.regs must be set before run */
+	int sync_regs;			/* kvm_run carries the registers */
 	int flush;			/* reload CR3 before the guest goes on */
 };
 
