@@ -52,30 +52,4 @@ const struct backend *backend_get(void)
 	return chosen;
 }
 
-static int none_fails(void) { return -EINVAL; }
-static int none_escape(void) { return 0; }
-static bool none_active(void) { return false; }
-static void none_stats(struct dune_stats *out) { (void)out; }
-static int none_protect(uintptr_t s, uintptr_t e, int p) { return -EINVAL; }
-static int none_lookup(uintptr_t p, struct dune_page_info *i) { return -EINVAL; }
-static int none_walk(uintptr_t s, uintptr_t e,
-		     int (*cb)(void *, const struct dune_page_info *, void *), void *a)
-{
-	return -EINVAL;
-}
-static int none_alias(uintptr_t a, uintptr_t s, uintptr_t e, int p) { return -EINVAL; }
-static long none_collect(uintptr_t s, uintptr_t e, uint64_t *b, bool c, bool d)
-{
-	return -EINVAL;
-}
-static int none_fault(dune_fault_fn fn, void *arg) { return -EINVAL; }
-static int none_trap(int v, dune_trap_fn fn, void *arg) { return -EINVAL; }
-
-const struct backend none_backend = {
-	.name = "none",
-	.enter = none_fails, .escape = none_escape, .active = none_active,
-	.nop = none_fails, .stats = none_stats, .vm_protect = none_protect,
-	.vm_lookup = none_lookup, .vm_walk = none_walk, .vm_alias = none_alias,
-	.collect = none_collect, .set_fault_handler = none_fault,
-	.set_trap_handler = none_trap,
-};
+DEFINE_REFUSING_BACKEND(none_backend, "none", -EINVAL);
