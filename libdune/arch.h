@@ -20,26 +20,7 @@
 struct dune_vm;
 struct dune_vcpu;
 
-/* What made the guest stop, decoded by the backend.  Guest exceptions do
- * not stop it: the guest's own handlers (guest.c) take them and ask the
- * host for help with hypercalls. */
-enum exit_kind {
-	EXIT_SYSCALL,		/* forward arch_syscall_args() to the host */
-	EXIT_HYPERCALL,		/* arch_hypercall() from guest code */
-	EXIT_INTERRUPTED,	/* KVM_RUN returned EINTR/EAGAIN */
-	EXIT_HOST_FAULT,	/* KVM_RUN returned EFAULT: host memory moved */
-	EXIT_BROKEN,		/* KVM cannot go on (exit.error holds -errno) */
-};
-
-#define ACCESS_READ  1u
-#define ACCESS_WRITE 2u
-#define ACCESS_EXEC  4u
-
-struct exit_info {
-	enum exit_kind kind;
-	int vector;		/* KVM exit reason, for the trace */
-	int error;		/* -errno for EXIT_BROKEN */
-};
+#include "arch_exit.h"
 
 /* A guest page-table leaf, decoded. */
 struct pte {
@@ -189,6 +170,20 @@ uintptr_t arch_trap_sp(const struct trap *t);
 int arch_signal_frame(struct trap *t, const void *siginfo, uintptr_t sp,
 		      uintptr_t handler, uintptr_t restorer, uint64_t old_mask,
 		      const void *stack);
+
+/* The guest's signal disposition, read with rt_sigaction from guest
+ * code: -ENOTSUP when the backend cannot build frames for it (then the
+ * fault's signal is raised natively), or when the handler has no
+ * restorer to return through.  arch_sigaction_reset sets SIG_DFL
+ * (SA_RESETHAND). */
+struct arch_sigaction {
+	uintptr_t handler;
+	unsigned long flags;
+	uintptr_t restorer;
+	uint64_t mask;
+};
+int arch_sigaction_get(int sig, struct arch_sigaction *sa);
+void arch_sigaction_reset(int sig);
 
 /* Host backend: the access of a fault from a signal's ucontext
  * (ACCESS_*), the exception vector behind a signal (-1 if none), and the

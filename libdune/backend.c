@@ -24,7 +24,7 @@ static bool kvm_works(void)
 	int fd = open(dev && *dev ? dev : "/dev/kvm", O_RDWR | O_CLOEXEC), vm = -1;
 	bool ok = false;
 	if (fd >= 0 && ioctl(fd, KVM_GET_API_VERSION, 0) == KVM_API_VERSION) {
-		vm = ioctl(fd, KVM_CREATE_VM, 0);
+		vm = ioctl(fd, KVM_CREATE_VM, ARCH_KVM_VM_TYPE);
 		ok = vm >= 0;
 	}
 	if (vm >= 0)

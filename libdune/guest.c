@@ -15,18 +15,6 @@
 #include <ucontext.h>
 #include "dune_int.h"
 
-/* The kernel's struct sigaction for rt_sigaction (x86-64 and generic). */
-struct k_sigaction {
-	uintptr_t handler;
-	unsigned long flags;
-	uintptr_t restorer;
-	uint64_t mask;
-};
-
-#ifndef SA_RESTORER
-#define SA_RESTORER 0x04000000
-#endif
-
 /* A system call from guest code (forwarded to the host like any other),
  * without libc: errno is the interrupted code's. */
 static long guest_syscall(long nr, long a0, long a1, long a2, long a3)
@@ -66,7 +54,7 @@ static __attribute__((noreturn)) void die_natively(struct trap *t, int sig, bool
  * runs (here, inside dune) with sa_mask and the signal blocked. */
 static void deliver(struct dune_vm *vm, struct trap *t, bool replayable)
 {
-	struct k_sigaction sa;
+	struct arch_sigaction sa;
 	uint64_t old_mask = 0, block;
 	stack_t ss = { 0 };
 	siginfo_t si;
@@ -74,11 +62,13 @@ static void deliver(struct dune_vm *vm, struct trap *t, bool replayable)
 	int code, sig = arch_trap_signal(t, &code, &addr);
 	if (!sig)
 		die_natively(t, SIGSEGV, true);
-	if (guest_syscall(SYS_rt_sigaction, sig, 0, (long)&sa, 8) < 0 ||
+	/* Where the backend cannot build a frame the handler could return
+	 * from, the signal is left to native execution. */
+	if (arch_sigaction_get(sig, &sa) < 0 ||
 	    guest_syscall(SYS_rt_sigprocmask, SIG_BLOCK, 0, (long)&old_mask, 8) < 0)
 		die_natively(t, sig, replayable);
 	if (sa.handler == (uintptr_t)SIG_DFL || sa.handler == (uintptr_t)SIG_IGN ||
-	    (old_mask & (1ull << (sig - 1))) || !(sa.flags & SA_RESTORER))
+	    (old_mask & (1ull << (sig - 1))))
 		die_natively(t, sig, replayable);
 	memset(&si, 0, sizeof(si));
 	si.si_signo = sig;
@@ -93,8 +83,7 @@ static void deliver(struct dune_vm *vm, struct trap *t, bool replayable)
 	block = sa.mask | ((sa.flags & SA_NODEFER) ? 0 : 1ull << (sig - 1));
 	guest_syscall(SYS_rt_sigprocmask, SIG_BLOCK, (long)&block, 0, 8);
 	if (sa.flags & SA_RESETHAND) {
-		struct k_sigaction dfl = { (uintptr_t)SIG_DFL, 0, 0, 0 };
-		guest_syscall(SYS_rt_sigaction, sig, (long)&dfl, 0, 8);
+		arch_sigaction_reset(sig);
 	}
 	arch_signal_frame(t, &si, sp, sa.handler, sa.restorer, old_mask, &ss);
 	vm->stats.signals++;

@@ -8,7 +8,7 @@ libdune_libdune_core_la_SOURCES = \
 	libdune/api.c libdune/backend.c libdune/backend.h libdune/vmas.c \
 	libdune/debug.c libdune/host.c libdune/host.h libdune/host_region.c \
 	libdune/host_signal.c libdune/host_dirty.c libdune/host_alias.c \
-	libdune/host_mm.c libdune/pagemap.h libdune/dune_int.h libdune/arch.h
+	libdune/host_mm.c libdune/pagemap.h libdune/dune_int.h libdune/arch.h libdune/arch_exit.h
 if ARCH_HAS_KVM
 libdune_libdune_core_la_SOURCES += \
 	libdune/vm.c libdune/loop.c libdune/syscall.c libdune/mirror.c \

@@ -270,3 +270,38 @@ long x86_sigreturn(struct dune_vcpu *v)
 	arch_syscall6(SYS_sigaltstack, s);
 	return (long)sc->rax;
 }
+
+/* The kernel's struct sigaction for rt_sigaction on x86-64
+ * (arch/x86/include/uapi/asm/signal.h with SA_RESTORER). */
+struct k_sigaction {
+	uintptr_t handler;
+	unsigned long flags;
+	uintptr_t restorer;
+	uint64_t mask;
+};
+
+#ifndef SA_RESTORER
+#define SA_RESTORER 0x04000000
+#endif
+
+int arch_sigaction_get(int sig, struct arch_sigaction *sa)
+{
+	struct k_sigaction k;
+	long a[6] = { sig, 0, (long)&k, 8 };
+	long r = arch_syscall6(SYS_rt_sigaction, a);
+	if (r < 0)
+		return (int)r;
+	/* The frame returns through sa_restorer: without one there is no
+	 * way back (x86-64 has no vDSO trampoline for it). */
+	if (!(k.flags & SA_RESTORER))
+		return -ENOTSUP;
+	*sa = (struct arch_sigaction){ k.handler, k.flags, k.restorer, k.mask };
+	return 0;
+}
+
+void arch_sigaction_reset(int sig)
+{
+	struct k_sigaction dfl = { (uintptr_t)SIG_DFL, 0, 0, 0 };
+	long a[6] = { sig, (long)&dfl, 0, 8 };
+	arch_syscall6(SYS_rt_sigaction, a);
+}

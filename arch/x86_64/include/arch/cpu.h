@@ -12,6 +12,9 @@
 
 #define ARCH_NAME "x86_64"
 
+/* KVM_CREATE_VM's machine type: the default. */
+#define ARCH_KVM_VM_TYPE 0
+
 /* Huge pages mirrored as one leaf: 2 MiB page-directory leaves. */
 #define ARCH_HUGE_SHIFT 21
 
