@@ -90,3 +90,12 @@ if HAVE_LUA
 lua_tests = $(lua_all)
 TESTS += $(lua_all)
 endif
+
+# The MIPS64 VZ backend's pure parts (swtlb tables, CP0 set-up, exits).
+if ARCH_MIPS64
+check_PROGRAMS += t/arch/mips64
+TESTS += t/arch/mips64
+t_arch_mips64_SOURCES = t/arch/mips64.c t/arch/tap.h t/arch/swtlb.h \
+	arch/swtlb/swtlb.c arch/mips64/vz.c
+t_arch_mips64_CPPFLAGS = $(AM_CPPFLAGS)	# its own objects, not libtool's
+endif

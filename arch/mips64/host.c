@@ -5,12 +5,6 @@
 #include <ucontext.h>
 #include "dune_int.h"
 
-/* No KVM backend for MIPS64 yet: the host backend serves. */
-int arch_cpu_has_hwvirt(void)
-{
-	return 0;
-}
-
 void arch_cpu_relax(void)
 {
 	__asm__ volatile("" ::: "memory");
