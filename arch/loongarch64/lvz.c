@@ -2,10 +2,6 @@
  * classification for the LVZ backend (see lvz.h).  No libc. */
 #include "lvz.h"
 
-#define EINTR 4
-#define EAGAIN 11
-#define EFAULT 14
-
 /* The refill handler's offset in the vectors page (entry.S). */
 #define REFILL_OFFSET 0x1000	/* the second page: TLBRENTRY is 4 KiB aligned */
 
@@ -32,20 +28,8 @@ int la_csr_setup(const struct la_guest *g, struct la_reg *r)
 void la_decode_exit(const struct kvm_run *run, int result, struct exit_info *e)
 {
 	e->vector = run ? (int)run->exit_reason : -1;
-	e->error = 0;
-	if (result == -EINTR || result == -EAGAIN) {
-		e->kind = EXIT_INTERRUPTED;
+	if (exit_from_result(result, e))
 		return;
-	}
-	if (result == -EFAULT) {
-		e->kind = EXIT_HOST_FAULT;
-		return;
-	}
-	if (result < 0) {
-		e->kind = EXIT_BROKEN;
-		e->error = result;
-		return;
-	}
 	switch (run->exit_reason) {
 	case KVM_EXIT_LOONGARCH_IOCSR:
 		if (!run->iocsr_io.is_write && run->iocsr_io.len == 8 &&

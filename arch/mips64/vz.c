@@ -2,10 +2,6 @@
  * classification for the VZ backend (see vz.h).  No libc. */
 #include "vz.h"
 
-#define EINTR 4
-#define EAGAIN 11
-#define EFAULT 14
-
 int mips_cp0_setup(const struct mips_guest *g, struct mips_reg *r)
 {
 	int n = 0;
@@ -31,20 +27,8 @@ int mips_cp0_setup(const struct mips_guest *g, struct mips_reg *r)
 void mips_decode_exit(const struct kvm_run *run, int result, struct exit_info *e)
 {
 	e->vector = run ? (int)run->exit_reason : -1;
-	e->error = 0;
-	if (result == -EINTR || result == -EAGAIN) {
-		e->kind = EXIT_INTERRUPTED;
+	if (exit_from_result(result, e))
 		return;
-	}
-	if (result == -EFAULT) {
-		e->kind = EXIT_HOST_FAULT;
-		return;
-	}
-	if (result < 0) {
-		e->kind = EXIT_BROKEN;
-		e->error = result;
-		return;
-	}
 	switch (run->exit_reason) {
 	case KVM_EXIT_MMIO:
 		if (!run->mmio.is_write && run->mmio.len == 8 &&
